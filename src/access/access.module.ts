@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { OrganizationsModule } from '../organizations/organizations.module';
+import { AuthGuard } from './auth.guard';
+import { TokensController } from './tokens.controller';
+import { TokensRepository } from './tokens.repository';
+import { TokensService } from './tokens.service';
+
+@Module({
+  imports: [OrganizationsModule],
+  controllers: [TokensController],
+  providers: [TokensService, TokensRepository, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [TokensService],
+})
+export class AccessModule {}

@@ -1,0 +1,43 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { RequestContext } from '../common/request-context';
+import { PageQueryDto } from '../common/page';
+import { ANY_ROLE, Ctx, Roles } from './access.decorators';
+import { CreatedTokenDto, CreateTokenDto } from './dto/create-token.dto';
+import { TokensService } from './tokens.service';
+
+@ApiTags('access')
+@ApiBearerAuth()
+@Controller()
+export class TokensController {
+  constructor(private readonly tokens: TokensService) {}
+
+  /** Issues a token. The secret is in this response only. */
+  @Post('tokens')
+  @Roles('admin')
+  create(@Ctx() context: RequestContext, @Body() body: CreateTokenDto): Promise<CreatedTokenDto> {
+    return this.tokens.create(context, body);
+  }
+
+  /** Tokens, newest first, without secrets. */
+  @Get('tokens')
+  @Roles('admin')
+  list(@Query() query: PageQueryDto) {
+    return this.tokens.list(query);
+  }
+
+  /** Revokes a token; it answers 401 from then on. */
+  @Delete('tokens/:id')
+  @Roles('admin')
+  @HttpCode(204)
+  async revoke(@Ctx() context: RequestContext, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    await this.tokens.revoke(context, id);
+  }
+
+  /** The caller's own token. */
+  @Get('me')
+  @Roles(...ANY_ROLE)
+  me(@Ctx() context: RequestContext) {
+    return context.principal;
+  }
+}

@@ -1,0 +1,54 @@
+import { parse } from 'lossless-json';
+import { Problem } from './problem';
+
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * A JSON number as its literal text. class-transformer rebuilds objects with `new constructor()` and
+ * copies their fields, so the constructor must accept no argument.
+ */
+export class JsonNumber {
+  constructor(readonly text: string = '') {}
+}
+export const MAX_STRING_LENGTH = 100_000;
+
+/**
+ * Parses a JSON request body without ever turning a number into a binary float: numbers stay
+ * JsonNumber (their literal text) until a DTO converts them, to a decimal string for quantities and
+ * money, to a JS number only where a float is the domain's type (coordinates).
+ * Also refuses what PostgreSQL cannot store or what would only be an attack: NUL characters,
+ * lone surrogates, absurd nesting.
+ */
+export function parseJsonBody(text: string): unknown {
+  if (text.trim() === '') throw Problem.badRequest('The request body is empty; a JSON document was expected.');
+  let value: unknown;
+  try {
+    value = parse(text, null, (literal) => new JsonNumber(literal));
+  } catch (error) {
+    throw Problem.badRequest(`The request body is not valid JSON: ${(error as Error).message}`);
+  }
+  checkJsonValue(value, '', 0);
+  return value;
+}
+
+function checkJsonValue(value: unknown, path: string, depth: number): void {
+  if (depth > MAX_JSON_DEPTH) {
+    throw Problem.field(path || '(body)', `is nested more than ${MAX_JSON_DEPTH} levels deep`);
+  }
+  if (typeof value === 'string') {
+    if (value.length > MAX_STRING_LENGTH) throw Problem.field(path, `is longer than ${MAX_STRING_LENGTH} characters`);
+    if (value.includes('\u0000')) throw Problem.field(path, 'must not contain NUL characters');
+    if (!value.isWellFormed()) throw Problem.field(path, 'is not well-formed Unicode (lone surrogate)');
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => checkJsonValue(item, `${path}[${index}]`, depth + 1));
+    return;
+  }
+  if (value !== null && typeof value === 'object' && !(value instanceof JsonNumber)) {
+    for (const [key, item] of Object.entries(value)) {
+      if (key.includes('\u0000')) throw Problem.field(path || '(body)', 'has a key with a NUL character');
+      checkJsonValue(item, path ? `${path}.${key}` : key, depth + 1);
+    }
+  }
+}

@@ -1,0 +1,87 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const toBool = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  return v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : value;
+};
+
+/** The environment, validated once at boot. Names are the variables of the contract. */
+export class AppConfig {
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsString() @MinLength(1)
+  HOST = '0.0.0.0';
+
+  /** Unset: an embedded PostgreSQL under DATA_DIR. */
+  @IsOptional() @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @IsString() @MinLength(1)
+  DATA_DIR = './.data';
+
+  /** A bearer secret that is guaranteed to exist as an admin token after start-up. */
+  @IsOptional() @IsString() @MinLength(16, { message: 'must be at least 16 characters' }) @MaxLength(256)
+  ADMIN_TOKEN?: string;
+
+  /** Ed25519 private key, PEM. Unset: generated once into DATA_DIR. */
+  @IsOptional() @Matches(/-----BEGIN PRIVATE KEY-----[\s\S]+-----END PRIVATE KEY-----/, {
+    message: 'must be an Ed25519 private key in PKCS#8 PEM',
+  })
+  AUDIT_SIGNING_KEY?: string;
+
+  /** The checkpoint origin line (C2SP tlog-checkpoint): a schema-less URL-like name. */
+  @IsString() @Matches(/^[\x21-\x7e]+$/, { message: 'must be one line of printable ASCII without spaces' })
+  AUDIT_LOG_ORIGIN = 'aidtrail.local/audit';
+
+  @Transform(toBool) @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE = false;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** Connections per service instance. With N instances, N × this must stay under max_connections. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  DATABASE_POOL_SIZE = 20;
+
+  /** Largest request body accepted, in bytes. */
+  @Transform(toInt) @IsInt() @Min(1024) @Max(100 * 1024 * 1024)
+  BODY_LIMIT_BYTES = 10 * 1024 * 1024;
+}
+
+export class ConfigError extends Error {}
+
+/** Validates the environment; throws a ConfigError whose message is one line naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const defined = Object.fromEntries(
+    Object.keys(new AppConfig())
+      .concat(['DATABASE_URL', 'ADMIN_TOKEN', 'AUDIT_SIGNING_KEY'])
+      .filter((key) => env[key] !== undefined && env[key] !== '')
+      .map((key) => [key, env[key]]),
+  );
+  const config = plainToInstance(AppConfig, defined);
+  const [first] = validateSync(config, { whitelist: true });
+  if (first) {
+    const message = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
+    throw new ConfigError(`Invalid configuration: ${first.property} ${message.replace(`${first.property} `, '')}`);
+  }
+  return config;
+}

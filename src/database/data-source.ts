@@ -1,0 +1,46 @@
+import { join } from 'node:path';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { AccessTokenEntity } from '../access/access-token.entity';
+import { AuditEntryEntity } from '../audit/audit-entry.entity';
+import { IdempotencyRecordEntity } from '../common/idempotency/idempotency-record.entity';
+import { OrganizationEntity } from '../organizations/organization.entity';
+import { ShipmentEventEntity } from '../shipments/entities/shipment-event.entity';
+import { ShipmentItemEntity } from '../shipments/entities/shipment-item.entity';
+import { ShipmentPartnerEntity } from '../shipments/entities/shipment-partner.entity';
+import { ShipmentEntity } from '../shipments/entities/shipment.entity';
+
+export const ENTITIES = [
+  OrganizationEntity,
+  AccessTokenEntity,
+  ShipmentEntity,
+  ShipmentPartnerEntity,
+  ShipmentItemEntity,
+  ShipmentEventEntity,
+  AuditEntryEntity,
+  IdempotencyRecordEntity,
+];
+
+/** The one place the schema's options live, for the service, the migration runner and the TypeORM CLI. */
+export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    // dist/src/database -> dist/migrations
+    migrations: [join(__dirname, '..', '..', 'migrations', '*.js')],
+    migrationsTableName: 'schema_migration',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: false,
+    extra: {
+      max: poolSize,
+      // A database that stops answering must surface as 503s, not as requests hanging forever.
+      connectionTimeoutMillis: 5000,
+      query_timeout: 30000,
+      application_name: 'aidtrail',
+    },
+  };
+}
+
+/** For the TypeORM CLI (`npm run migration:generate`): needs DATABASE_URL. */
+export default new DataSource(dataSourceOptions(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/aidtrail'));

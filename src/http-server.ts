@@ -1,0 +1,107 @@
+import helmet from '@fastify/helmet';
+import { RequestMethod } from '@nestjs/common';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import { parseJsonBody } from './common/json-body';
+import { Problem, PROBLEM_TYPE_BASE } from './common/problem';
+import { createValidationPipe } from './common/validation';
+import type { AppConfig } from './config/app-config';
+import { httpRequestDuration } from './metrics/metrics';
+
+const CLIENT_REQUEST_ID = /^[\w.:\-]{1,128}$/;
+
+/** The Fastify adapter: request ids taken from X-Request-Id when sane, body size limit. */
+export function createHttpAdapter(config: AppConfig): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    genReqId: (raw: IncomingMessage) => {
+      const sent = raw.headers['x-request-id'];
+      const id = typeof sent === 'string' && CLIENT_REQUEST_ID.test(sent) ? sent : randomUUID();
+      (raw as IncomingMessage & { id?: string }).id = id; // pino-http logs the same id
+      return id;
+    },
+  });
+}
+
+/** Everything between the adapter and `listen`: prefix, pipes, parsers, headers, docs, hooks. */
+export async function configureHttpServer(app: NestFastifyApplication): Promise<void> {
+  app.setGlobalPrefix('api/v1', {
+    exclude: [
+      { path: 'health/live', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
+    ],
+  });
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    try {
+      (request as FastifyRequest & { rawBody?: string }).rawBody = body as string;
+      done(null, parseJsonBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+  fastify.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    httpRequestDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+  // Errors raised before a route handler runs (body parsing, size limit, media type) never reach
+  // Nest's exception filter; they get the same problem+json here.
+  fastify.setErrorHandler((error: FastifyError | Problem, request, reply: FastifyReply) => {
+    const problem =
+      error instanceof Problem
+        ? error
+        : new Problem(
+            error.statusCode && error.statusCode < 500 ? error.statusCode : 500,
+            error.statusCode === 413 ? 'payload-too-large' : error.statusCode === 415 ? 'unsupported-media-type' : 'bad-request',
+            error.statusCode === 413 ? 'Content Too Large' : error.statusCode === 415 ? 'Unsupported Media Type' : 'Bad Request',
+            error.statusCode && error.statusCode < 500 ? error.message : 'An unexpected error occurred.',
+          );
+    if (problem.status >= 500) request.log.error({ err: error }, 'unhandled error before routing');
+    void reply
+      .status(problem.status)
+      .header('content-type', 'application/problem+json; charset=utf-8')
+      .send({
+        type: `${PROBLEM_TYPE_BASE}${problem.code}`,
+        title: problem.title,
+        status: problem.status,
+        detail: problem.detail ?? problem.title,
+        requestId: request.id,
+        ...(problem.errors?.length ? { errors: problem.errors } : {}),
+      });
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+      },
+    },
+  });
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('AidTrail')
+      .setDescription('A verifiable ledger for humanitarian aid shipments. Contract: API.md.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}

@@ -1,0 +1,34 @@
+// Runs once before the end-to-end suite: a PostgreSQL server (the embedded one unless DATABASE_URL
+// names one) and a migrated template database that each test file copies (CREATE DATABASE … TEMPLATE).
+// Loads the compiled service (npm test builds first), as the e2e specs do.
+const { Client } = require('pg');
+const { resolve } = require('node:path');
+
+module.exports = async function globalSetup() {
+  const { startEmbeddedDatabase } = require('../../dist/src/database/embedded-database.js');
+  const { runMigrations } = require('../../dist/src/database/migrate.js');
+  let adminUrl;
+  if (process.env.DATABASE_URL) {
+    adminUrl = process.env.DATABASE_URL;
+  } else {
+    const embedded = await startEmbeddedDatabase(resolve(__dirname, '../../.test-data'));
+    globalThis.__AIDTRAIL_EMBEDDED__ = embedded;
+    adminUrl = embedded.adminUrl('postgres');
+  }
+  const template = `aidtrail_template_${process.pid}`;
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS ${template}`);
+  await client.query(`CREATE DATABASE ${template}`);
+  await client.end();
+  await runMigrations(withDatabase(adminUrl, template));
+  process.env.AIDTRAIL_TEST_ADMIN_URL = adminUrl;
+  process.env.AIDTRAIL_TEST_TEMPLATE = template;
+};
+
+function withDatabase(url, database) {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+module.exports.withDatabase = withDatabase;
