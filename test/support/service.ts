@@ -27,7 +27,9 @@ export interface ServiceProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-const MAIN = resolve(__dirname, '../../dist/src/main.js');
+// AIDTRAIL_DIST lets a second build (e.g. `tsc --outDir`) be tested while dist/ is rebuilt.
+const DIST = process.env.AIDTRAIL_DIST ?? resolve(__dirname, '../../dist');
+const MAIN = resolve(DIST, 'src/main.js');
 let databaseCounter = 0;
 
 export async function startService(env: Record<string, string> = {}): Promise<TestService> {
