@@ -3,6 +3,8 @@ import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AccessModule } from './access/access.module';
+import { AuditModule } from './audit/audit.module';
+import { SigningKeyHolder } from './audit/signing-key.holder';
 import { ProblemFilter } from './common/problem.filter';
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
 import { AppConfig } from './config/app-config';
@@ -15,9 +17,10 @@ import { ShipmentsModule } from './shipments/shipments.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
+  static forRoot(config: AppConfig, databaseUrl: string, signingKey: SigningKeyHolder): DynamicModule {
     return {
       module: AppModule,
+      global: true,
       imports: [
         LoggerModule.forRoot({
           pinoHttp: {
@@ -34,12 +37,15 @@ export class AppModule {
         ShipmentsModule,
         HealthModule,
         MetricsModule,
+        AuditModule,
       ],
       providers: [
         { provide: AppConfig, useValue: config },
+        { provide: SigningKeyHolder, useValue: signingKey },
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
+      exports: [AppConfig, SigningKeyHolder],
     };
   }
 }

@@ -5,12 +5,14 @@ import { Logger } from 'nestjs-pino';
 import pino from 'pino';
 import { TokensService } from './access/tokens.service';
 import { AppModule } from './app.module';
+import { loadSigningKey } from './audit/signing-key';
+import { SigningKeyHolder } from './audit/signing-key.holder';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { EmbeddedDatabase, startEmbeddedDatabase } from './database/embedded-database';
 import { runMigrations } from './database/migrate';
 import { configureHttpServer, createHttpAdapter } from './http-server';
 
-async function bootstrap(config: AppConfig): Promise<void> {
+async function bootstrap(config: AppConfig, signingKey: SigningKeyHolder): Promise<void> {
   const log = pino({ level: config.LOG_LEVEL, base: { context: 'bootstrap' } });
   let embedded: EmbeddedDatabase | undefined;
   if (!config.DATABASE_URL) {
@@ -20,7 +22,7 @@ async function bootstrap(config: AppConfig): Promise<void> {
   const applied = await runMigrations(databaseUrl);
   if (applied.length) log.info({ migrations: applied }, 'migrations applied');
 
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), createHttpAdapter(config), {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl, signingKey), createHttpAdapter(config), {
     bufferLogs: true,
     bodyParser: false, // http-server.ts installs a lossless JSON parser instead
   });
@@ -47,8 +49,10 @@ async function bootstrap(config: AppConfig): Promise<void> {
 }
 
 let config: AppConfig;
+let signingKey: SigningKeyHolder;
 try {
   config = loadConfig();
+  signingKey = new SigningKeyHolder(loadSigningKey(config));
 } catch (error) {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
@@ -56,7 +60,7 @@ try {
   }
   throw error;
 }
-bootstrap(config).catch((error: unknown) => {
+bootstrap(config, signingKey).catch((error: unknown) => {
   process.stderr.write(`AidTrail failed to start: ${(error as Error)?.stack ?? String(error)}\n`);
   process.exit(1);
 });

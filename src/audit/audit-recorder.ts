@@ -14,9 +14,13 @@ export interface Change {
 /** Writes the change's audit entry inside the caller's transaction. */
 export async function recordAuditEntry(manager: EntityManager, context: RequestContext, change: Change): Promise<void> {
   const { tokenId, name, role, organizationId } = context.principal;
+  // The queue row tells the log integrator that this entry awaits its leaf index; it becomes visible
+  // to the integrator only when (and if) the change commits.
   await manager.query(
-    `INSERT INTO audit_entry (id, recorded_at, action, entity_type, entity_id, actor, request_id, before, after)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    `WITH entry AS (
+       INSERT INTO audit_entry (id, recorded_at, action, entity_type, entity_id, actor, request_id, before, after)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id)
+     INSERT INTO audit_queue (entry_id) SELECT id FROM entry`,
     [
       randomUUID(),
       new Date().toISOString(),

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { AccessTokenEntity } from '../access/access-token.entity';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
+import { AuditCheckpointEntity, AuditLeafEntity, AuditQueueEntity, AuditSubtreeEntity } from '../audit/audit-log.entities';
 import { IdempotencyRecordEntity } from '../common/idempotency/idempotency-record.entity';
 import { OrganizationEntity } from '../organizations/organization.entity';
 import { ShipmentEventEntity } from '../shipments/entities/shipment-event.entity';
@@ -17,6 +18,10 @@ export const ENTITIES = [
   ShipmentItemEntity,
   ShipmentEventEntity,
   AuditEntryEntity,
+  AuditLeafEntity,
+  AuditSubtreeEntity,
+  AuditCheckpointEntity,
+  AuditQueueEntity,
   IdempotencyRecordEntity,
 ];
 

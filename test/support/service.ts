@@ -1,7 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 
 /**
@@ -43,7 +45,9 @@ export async function startService(env: Record<string, string> = {}): Promise<Te
   await admin.end();
   const databaseUrl = withDatabase(adminUrl, database);
   const adminToken = `test-admin-${randomBytes(16).toString('hex')}`;
-  const baseEnv = { DATABASE_URL: databaseUrl, ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn', ...env };
+  // Its own DATA_DIR, shared by its siblings: they sign checkpoints with the same generated key.
+  const dataDir = mkdtempSync(join(tmpdir(), 'aidtrail-test-'));
+  const baseEnv = { DATABASE_URL: databaseUrl, ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn', DATA_DIR: dataDir, ...env };
   const first = await startProcess(baseEnv);
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();

@@ -36,21 +36,28 @@ const MAX_SIGNATURES = 100;
 
 export function formatCheckpointBody(checkpoint: Checkpoint): string {
   const { origin, treeSize, rootHash, extensions = [] } = checkpoint;
-  if (origin === '' || !isNoteLine(origin)) throw new NoteError('checkpoint origin must be a non-empty single line');
+  if (origin === '' || !isNoteLine(origin)) {
+    throw new NoteError('checkpoint origin must be a non-empty single line');
+  }
   if (!Number.isSafeInteger(treeSize) || treeSize < 0) throw new NoteError(`invalid tree size ${treeSize}`);
   if (rootHash.length !== ROOT_HASH_SIZE) throw new NoteError(`root hash must be ${ROOT_HASH_SIZE} bytes`);
   if (extensions.some((line) => line === '' || !isNoteLine(line))) {
     throw new NoteError('checkpoint extension lines must be non-empty single lines');
   }
-  return [origin, String(treeSize), rootHash.toString('base64'), ...extensions].map((line) => `${line}\n`).join('');
+  return [origin, String(treeSize), rootHash.toString('base64'), ...extensions]
+    .map((line) => `${line}\n`)
+    .join('');
 }
 
 /** Strict: rejects anything formatCheckpointBody would not produce (apart from extension lines). */
 export function parseCheckpointBody(body: string): Checkpoint {
   if (!isNoteText(body) || !body.endsWith('\n')) throw new NoteError('checkpoint body is not note text');
-  const [origin, size, root, ...extensions] = body.slice(0, -1).split('\n');
-  if (root === undefined) throw new NoteError('checkpoint body needs origin, tree size and root hash lines');
-  if (origin === '' || extensions.some((line) => line === '')) throw new NoteError('checkpoint has an empty line');
+  const lines = body.slice(0, -1).split('\n');
+  if (lines.length < 3) throw new NoteError('checkpoint body needs origin, tree size and root hash lines');
+  const [origin, size, root, ...extensions] = lines;
+  if (origin === '' || extensions.some((line) => line === '')) {
+    throw new NoteError('checkpoint has an empty line');
+  }
   // Decimal without sign or leading zeros, as C2SP requires; also keeps the number exact.
   const treeSize = /^(0|[1-9][0-9]*)$/.test(size) ? Number(size) : NaN;
   if (!Number.isSafeInteger(treeSize)) throw new NoteError(`invalid tree size line ${JSON.stringify(size)}`);
@@ -61,7 +68,9 @@ export function parseCheckpointBody(body: string): Checkpoint {
 
 /** Signs `body` (the note text, ending in a newline) and returns the complete signed note. */
 export function signNote(body: string, keyName: string, privateKey: KeyObject): string {
-  if (!isNoteText(body) || !body.endsWith('\n')) throw new NoteError('note text must be valid and end with a newline');
+  if (!isNoteText(body) || !body.endsWith('\n')) {
+    throw new NoteError('note text must be valid and end with a newline');
+  }
   assertKeyName(keyName);
   if (privateKey.type !== 'private' || privateKey.asymmetricKeyType !== 'ed25519') {
     throw new NoteError('signing key must be an Ed25519 private key');
@@ -137,7 +146,9 @@ export function parseVerifierKey(vkey: string): VerifierKey {
   }
   const publicKey = ed25519PublicKeyFromBytes(typedKey.subarray(1));
   const keyId = keyIdFor(keyName, publicKey);
-  if (keyId.toString('hex') !== idHex.toLowerCase()) throw new NoteError('verifier key id does not match the key');
+  if (keyId.toString('hex') !== idHex.toLowerCase()) {
+    throw new NoteError('verifier key id does not match the key');
+  }
   return { keyName, keyId, publicKey };
 }
 
@@ -155,7 +166,10 @@ export function ed25519PublicKeyBytes(key: KeyObject): Buffer {
 
 export function ed25519PublicKeyFromBytes(raw: Uint8Array): KeyObject {
   if (raw.length !== 32) throw new NoteError('Ed25519 public key must be 32 bytes');
-  return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(raw).toString('base64url') }, format: 'jwk' });
+  return createPublicKey({
+    key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(raw).toString('base64url') },
+    format: 'jwk',
+  });
 }
 
 /** Non-empty, no Unicode whitespace, no '+', no control characters (C2SP signed-note key name rules). */

@@ -170,7 +170,7 @@ export function subtreeDecomposition(start: number, end: number): SubtreeRef[] {
   assertSize(end, 'end');
   if (start > end) throw new RangeError(`start ${start} exceeds end ${end}`);
   const blocks: SubtreeRef[] = [];
-  for (let pos = start; pos < end; ) {
+  for (let pos = start; pos < end;) {
     let size = 1;
     while (pos % (size * 2) === 0 && pos + size * 2 <= end) size *= 2;
     const previous = blocks.at(-1);
@@ -187,7 +187,11 @@ export function subtreeDecomposition(start: number, end: number): SubtreeRef[] {
  * MTH of a proof range from at most O(log n) perfect subtree hashes (see subtreeDecomposition for which
  * ranges qualify). The empty range yields emptyRoot().
  */
-export async function rangeRoot(start: number, end: number, perfectSubtreeHash: PerfectSubtreeHash): Promise<Buffer> {
+export async function rangeRoot(
+  start: number,
+  end: number,
+  perfectSubtreeHash: PerfectSubtreeHash,
+): Promise<Buffer> {
   const blocks = subtreeDecomposition(start, end);
   const hashes = await Promise.all(
     blocks.map(async ({ start: s, size }) => {
@@ -200,16 +204,26 @@ export async function rangeRoot(start: number, end: number, perfectSubtreeHash: 
   return foldFromRight(hashes);
 }
 
-export async function inclusionProof(index: number, treeSize: number, source: SubtreeHashSource): Promise<Buffer[]> {
+export async function inclusionProof(
+  index: number,
+  treeSize: number,
+  source: SubtreeHashSource,
+): Promise<Buffer[]> {
   return proofHashes(inclusionPathRanges(index, treeSize), source);
 }
 
-export async function consistencyProof(from: number, to: number, source: SubtreeHashSource): Promise<Buffer[]> {
+export async function consistencyProof(
+  from: number,
+  to: number,
+  source: SubtreeHashSource,
+): Promise<Buffer[]> {
   return proofHashes(consistencyPathRanges(from, to), source);
 }
 
 function proofHashes(ranges: readonly Range[], source: SubtreeHashSource): Promise<Buffer[]> {
-  return Promise.all(ranges.map(([start, end]) => rangeRoot(start, end, (s, size) => source.subtreeHash(s, size))));
+  return Promise.all(
+    ranges.map(([start, end]) => rangeRoot(start, end, (s, size) => source.subtreeHash(s, size))),
+  );
 }
 
 /**
@@ -299,7 +313,7 @@ export function verifyConsistency(
 
 /** Root from a frontier (see Frontier): fold from the right, exactly as MTH combines unequal halves. */
 export function rootFromFrontier(frontier: readonly Buffer[]): Buffer {
-  return frontier.length === 0 ? emptyRoot() : foldFromRight(frontier);
+  return foldFromRight(frontier);
 }
 
 /**
@@ -316,7 +330,11 @@ export function appendLeaves(
     throw new RangeError(`frontier does not match a tree of size ${treeSize}`);
   }
   // Stack of right-edge subtrees, sizes strictly decreasing; appending is binary increment with carries.
-  const stack: PerfectSubtree[] = layout.map((ref, i) => ({ ...ref, level: log2(ref.size), hash: frontier[i] }));
+  const stack: PerfectSubtree[] = layout.map((ref, i) => ({
+    ...ref,
+    level: log2(ref.size),
+    hash: frontier[i],
+  }));
   const completed: PerfectSubtree[] = [];
   let size = treeSize;
   for (const hash of newLeafHashes) {
@@ -325,7 +343,12 @@ export function appendLeaves(
     completed.push(node);
     for (let top = stack.at(-1); top !== undefined && top.size === node.size; top = stack.at(-1)) {
       stack.pop();
-      node = { start: top.start, size: top.size * 2, level: top.level + 1, hash: nodeHash(top.hash, node.hash) };
+      node = {
+        start: top.start,
+        size: top.size * 2,
+        level: top.level + 1,
+        hash: nodeHash(top.hash, node.hash),
+      };
       completed.push(node);
     }
     stack.push(node);
@@ -337,9 +360,10 @@ export function appendLeaves(
 }
 
 function foldFromRight(hashes: readonly Buffer[]): Buffer {
+  if (hashes.length === 0) return emptyRoot();
   let acc = hashes[hashes.length - 1];
   for (let i = hashes.length - 2; i >= 0; i--) acc = nodeHash(hashes[i], acc);
-  return acc ?? emptyRoot();
+  return acc;
 }
 
 function isSize(n: unknown): n is number {
@@ -347,7 +371,9 @@ function isSize(n: unknown): n is number {
 }
 
 function assertSize(n: number, name: string): void {
-  if (!isSize(n)) throw new RangeError(`${name} must be a non-negative safe integer, got ${n}`);
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new RangeError(`${name} must be a non-negative safe integer, got ${n}`);
+  }
 }
 
 function isHash(h: unknown): h is Uint8Array {

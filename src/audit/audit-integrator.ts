@@ -1,0 +1,117 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { entryLeafHash } from './audit-entry.view';
+import { AuditLogRepository, subtreeKey } from './audit-log.repository';
+import { formatCheckpointBody, signNote } from './merkle/checkpoint-note';
+import { appendLeaves, rootFromFrontier, subtreeDecomposition, verifyConsistency } from './merkle/merkle-tree';
+import { SigningKeyHolder } from './signing-key.holder';
+import { consistencyProofFromStore } from './proofs';
+
+/** Any 64-bit number: held, per transaction, by the one instance integrating at a time. */
+const INTEGRATOR_LOCK = 7_318_020_200_619;
+const BATCH_SIZE = 2_000;
+const IDLE_DELAY_MS = 200;
+
+export class LogInconsistentError extends Error {}
+
+/**
+ * The log's sequencer (as in Trillian and Tessera): writers only append entries and queue rows; after
+ * commit this worker, in one transaction, gives queued entries contiguous leaf indexes, stores their leaf
+ * hashes and the newly completed subtree hashes, and signs a checkpoint. Every instance runs it; a
+ * transaction-scoped advisory lock lets one integrate at a time, and if that one dies mid-batch its
+ * transaction rolls back and another picks the same entries up: nothing lost, nothing doubled.
+ */
+@Injectable()
+export class AuditIntegrator implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('AuditIntegrator');
+  private stopped = false;
+  private loop?: Promise<void>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly log: AuditLogRepository,
+    private readonly key: SigningKeyHolder,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.loop = this.run();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      let integrated = 0;
+      try {
+        integrated = await this.integrateBatch();
+      } catch (error) {
+        if (error instanceof LogInconsistentError) {
+          this.logger.fatal(`REFUSING TO SIGN: ${error.message}. The stored log no longer matches what was signed; investigate before anything else.`);
+        } else if (!this.stopped) {
+          this.logger.warn(`audit integration failed, retrying: ${(error as Error).message}`);
+        }
+      }
+      if (integrated < BATCH_SIZE) await new Promise((resolve) => setTimeout(resolve, IDLE_DELAY_MS));
+    }
+  }
+
+  /** Sequences one batch; returns how many entries it integrated (0 when idle or another instance holds the lock). */
+  async integrateBatch(): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [INTEGRATOR_LOCK]);
+      if (!locked) return 0;
+      const latest = await this.log.latestCheckpoint(manager);
+      const queued = await this.log.queued(manager, BATCH_SIZE);
+      if (queued.length === 0 && latest) return 0;
+
+      const treeSize = await this.log.treeSize(manager);
+      const frontier = await this.frontier(manager, treeSize);
+      if (latest) this.checkAgainstCheckpoint(latest, treeSize, rootFromFrontier(frontier));
+
+      const leafHashes = queued.map(({ entry }) => entryLeafHash(entry));
+      const appended = appendLeaves(treeSize, frontier, leafHashes);
+      if (queued.length) {
+        await this.log.appendLeaves(
+          manager,
+          queued.map(({ entry }, i) => ({ seq: treeSize + i, entryId: entry.id, leafHash: leafHashes[i] })),
+          appended.completed,
+        );
+      }
+      if (latest && latest.treeSize > 0) {
+        // Belt and braces: prove, from what is now stored, that the new tree extends the last signed one.
+        const proof = await consistencyProofFromStore(this.log, latest.treeSize, appended.treeSize, manager);
+        if (!verifyConsistency(latest.treeSize, appended.treeSize, proof, latest.rootHash, appended.root)) {
+          throw new LogInconsistentError(`the new tree of ${appended.treeSize} is not consistent with checkpoint ${latest.treeSize}`);
+        }
+      }
+      const body = formatCheckpointBody({ origin: this.key.key.keyName, treeSize: appended.treeSize, rootHash: appended.root });
+      const note = signNote(body, this.key.key.keyName, this.key.key.privateKey);
+      await this.log.insertCheckpoint(manager, { treeSize: appended.treeSize, rootHash: appended.root, note }, new Date().toISOString());
+      return queued.length;
+    });
+  }
+
+  /** The right edge of the stored tree: O(log n) hashes read in one query. */
+  private async frontier(manager: EntityManager, treeSize: number): Promise<Buffer[]> {
+    const refs = subtreeDecomposition(0, treeSize);
+    const hashes = await this.log.subtreeHashes(refs, manager);
+    return refs.map(({ start, size }) => {
+      const hash = hashes.get(subtreeKey(start, size));
+      if (!hash) throw new LogInconsistentError(`the stored subtree (${start}, ${size}) is missing`);
+      return hash;
+    });
+  }
+
+  private checkAgainstCheckpoint(latest: { treeSize: number; rootHash: Buffer }, treeSize: number, root: Buffer): void {
+    if (treeSize !== latest.treeSize) {
+      throw new LogInconsistentError(`the log holds ${treeSize} leaves but the last checkpoint signed ${latest.treeSize}`);
+    }
+    if (!root.equals(latest.rootHash)) {
+      throw new LogInconsistentError(`the stored tree of ${treeSize} leaves has a root other than the one signed`);
+    }
+  }
+}
+

@@ -1,0 +1,149 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { Keyset } from '../common/cursor';
+import { isoTimestamp, SqlParams } from '../common/sql';
+import type { AuditEntryView, EntryContent } from './audit-entry.view';
+import type { PerfectSubtree, SubtreeRef } from './merkle/merkle-tree';
+
+/** An entry as served, built in SQL; `seq` and `leafHash` are null until the integrator sequences it. */
+const ENTRY_JSON = `json_build_object(
+  'seq', l.seq, 'id', e.id, 'recordedAt', ${isoTimestamp('e.recorded_at')}, 'action', e.action,
+  'entityType', e.entity_type, 'entityId', e.entity_id, 'actor', e.actor, 'requestId', e.request_id,
+  'before', e.before, 'after', e.after, 'leafHash', encode(l.leaf_hash, 'hex'))`;
+
+export interface CheckpointRow {
+  treeSize: number;
+  rootHash: Buffer;
+  note: string;
+  createdAt: string;
+}
+
+export interface LeafRow {
+  seq: number;
+  leafHash: Buffer;
+  /** Null when the entry row is gone (tampering). */
+  entry: AuditEntryView | null;
+}
+
+export interface AuditFilter {
+  entityType?: string;
+  entityId?: string;
+  action?: string;
+  actorTokenId?: string;
+  from?: string;
+  to?: string;
+}
+
+const subtreeKey = (start: number, size: number) => `${start}:${size}`;
+
+@Injectable()
+export class AuditLogRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
+
+  /** Committed entries that await their leaf index, oldest queued first. */
+  async queued(manager: EntityManager, limit: number): Promise<Array<{ entry: EntryContent }>> {
+    return manager.query(
+      `SELECT ${ENTRY_JSON} AS entry FROM audit_queue q JOIN audit_entry e ON e.id = q.entry_id
+         LEFT JOIN audit_leaf l ON FALSE ORDER BY q.enqueued LIMIT $1`,
+      [limit],
+    );
+  }
+
+  async treeSize(manager: EntityManager = this.manager): Promise<number> {
+    const [row] = await manager.query('SELECT coalesce(max(seq) + 1, 0)::int8::text AS size FROM audit_leaf');
+    return Number(row.size);
+  }
+
+  /** Hashes of the given perfect subtrees in one query: leaves from audit_leaf, the rest from audit_subtree. */
+  async subtreeHashes(refs: readonly SubtreeRef[], manager: EntityManager = this.manager): Promise<Map<string, Buffer>> {
+    const leaves = refs.filter((ref) => ref.size === 1).map((ref) => ref.start);
+    const inner = refs.filter((ref) => ref.size > 1);
+    const rows: Array<{ start: string; size: string; hash: Buffer }> = await manager.query(
+      `SELECT seq::text AS start, '1' AS size, leaf_hash AS hash FROM audit_leaf WHERE seq = ANY($1::int8[])
+       UNION ALL
+       SELECT t.start::text, (1::int8 << t.level)::text, t.hash
+         FROM audit_subtree t JOIN unnest($2::int2[], $3::int8[]) AS r(level, start) ON t.level = r.level AND t.start = r.start`,
+      [leaves, inner.map((ref) => Math.log2(ref.size)), inner.map((ref) => ref.start)],
+    );
+    return new Map(rows.map((row) => [subtreeKey(Number(row.start), Number(row.size)), row.hash]));
+  }
+
+  async appendLeaves(
+    manager: EntityManager,
+    leaves: Array<{ seq: number; entryId: string; leafHash: Buffer }>,
+    subtrees: PerfectSubtree[],
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO audit_leaf (seq, entry_id, leaf_hash, integrated_at)
+       SELECT seq, entry_id, leaf_hash, now() FROM unnest($1::int8[], $2::uuid[], $3::bytea[]) AS t(seq, entry_id, leaf_hash)`,
+      [leaves.map((leaf) => leaf.seq), leaves.map((leaf) => leaf.entryId), leaves.map((leaf) => leaf.leafHash)],
+    );
+    const inner = subtrees.filter((subtree) => subtree.level > 0);
+    if (inner.length) {
+      await manager.query(
+        `INSERT INTO audit_subtree (level, start, hash) SELECT * FROM unnest($1::int2[], $2::int8[], $3::bytea[])`,
+        [inner.map((s) => s.level), inner.map((s) => s.start), inner.map((s) => s.hash)],
+      );
+    }
+    await manager.query('DELETE FROM audit_queue WHERE entry_id = ANY($1::uuid[])', [leaves.map((leaf) => leaf.entryId)]);
+  }
+
+  async latestCheckpoint(manager: EntityManager = this.manager): Promise<CheckpointRow | undefined> {
+    const [row] = await manager.query(
+      `SELECT tree_size::text AS "treeSize", root_hash AS "rootHash", note, ${isoTimestamp('created_at')} AS "createdAt"
+         FROM audit_checkpoint ORDER BY tree_size DESC LIMIT 1`,
+    );
+    return row ? { ...row, treeSize: Number(row.treeSize) } : undefined;
+  }
+
+  async checkpoints(): Promise<CheckpointRow[]> {
+    const rows = await this.manager.query(
+      `SELECT tree_size::text AS "treeSize", root_hash AS "rootHash", note, ${isoTimestamp('created_at')} AS "createdAt"
+         FROM audit_checkpoint ORDER BY tree_size`,
+    );
+    return rows.map((row: CheckpointRow & { treeSize: string }) => ({ ...row, treeSize: Number(row.treeSize) }));
+  }
+
+  async insertCheckpoint(manager: EntityManager, checkpoint: Omit<CheckpointRow, 'createdAt'>, createdAt: string): Promise<void> {
+    await manager.query(
+      'INSERT INTO audit_checkpoint (tree_size, root_hash, note, created_at) VALUES ($1, $2, $3, $4)',
+      [checkpoint.treeSize, checkpoint.rootHash, checkpoint.note, createdAt],
+    );
+  }
+
+  /** Leaves in index order from `fromSeq`, each with its entry as served (null when the entry is gone). */
+  async leaves(fromSeq: number, limit: number, toSeq?: number): Promise<LeafRow[]> {
+    const rows: Array<{ seq: string; leaf_hash: Buffer; entry: AuditEntryView | null }> = await this.manager.query(
+      `SELECT l.seq::text AS seq, l.leaf_hash, CASE WHEN e.id IS NULL THEN NULL ELSE ${ENTRY_JSON} END AS entry
+         FROM audit_leaf l LEFT JOIN audit_entry e ON e.id = l.entry_id
+        WHERE l.seq >= $1 AND ($3::int8 IS NULL OR l.seq <= $3) ORDER BY l.seq LIMIT $2`,
+      [fromSeq, limit, toSeq ?? null],
+    );
+    return rows.map((row) => ({ seq: Number(row.seq), leafHash: row.leaf_hash, entry: row.entry }));
+  }
+
+  /** Entries by recording time, keyset on (recorded_at, id); unsequenced ones included with seq null. */
+  async list(filter: AuditFilter, limit: number, after?: Keyset): Promise<Array<{ entry: AuditEntryView; cursor_value: string }>> {
+    const params = new SqlParams();
+    const conditions: string[] = ['TRUE'];
+    if (filter.entityType) conditions.push(`e.entity_type = ${params.add(filter.entityType)}`);
+    if (filter.entityId) conditions.push(`e.entity_id = ${params.add(filter.entityId)}`);
+    if (filter.action) conditions.push(`e.action = ${params.add(filter.action)}`);
+    if (filter.actorTokenId) conditions.push(`e.actor->>'tokenId' = ${params.add(filter.actorTokenId)}`);
+    if (filter.from) conditions.push(`e.recorded_at >= ${params.add(filter.from)}::timestamptz`);
+    if (filter.to) conditions.push(`e.recorded_at <= ${params.add(filter.to)}::timestamptz`);
+    if (after) conditions.push(`(e.recorded_at, e.id) > (${params.add(after.value)}::timestamptz, ${params.add(after.id)}::uuid)`);
+    return this.manager.query(
+      `SELECT ${ENTRY_JSON} AS entry, ${isoTimestamp('e.recorded_at')} AS cursor_value
+         FROM audit_entry e LEFT JOIN audit_leaf l ON l.entry_id = e.id
+        WHERE ${conditions.join(' AND ')} ORDER BY e.recorded_at, e.id LIMIT ${params.add(limit)}`,
+      params.values,
+    );
+  }
+}
+
+export { subtreeKey };

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { ShipmentsModule } from '../shipments/shipments.module';
+import { AuditIntegrator } from './audit-integrator';
+import { AuditLogRepository } from './audit-log.repository';
+import { AuditController } from './audit.controller';
+import { AuditService } from './audit.service';
+
+@Module({
+  imports: [ShipmentsModule],
+  controllers: [AuditController],
+  providers: [AuditService, AuditLogRepository, AuditIntegrator],
+})
+export class AuditModule {}

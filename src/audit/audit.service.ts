@@ -1,0 +1,143 @@
+import { Injectable } from '@nestjs/common';
+import { decodeCursor } from '../common/cursor';
+import { DEFAULT_PAGE_SIZE, Page, PageQueryDto, toPage } from '../common/page';
+import { Problem } from '../common/problem';
+import type { RequestContext } from '../common/request-context';
+import { ShipmentsRepository } from '../shipments/shipments.repository';
+import { organizationScope } from '../shipments/shipment-scope';
+import type { AuditEntryView } from './audit-entry.view';
+import { AuditFilter, AuditLogRepository, CheckpointRow, subtreeKey } from './audit-log.repository';
+import { LogVerifier, VerificationReport } from './log-verifier';
+import { consistencyProofFromStore, inclusionProofFromStore } from './proofs';
+import { SigningKeyHolder } from './signing-key.holder';
+
+const VERIFY_BATCH = 5_000;
+
+export interface CheckpointView {
+  origin: string;
+  treeSize: number;
+  /** Base64, as in the signed note. */
+  rootHash: string;
+  timestamp: string;
+  note: string;
+  consistency?: { from: number; path: string[] };
+}
+
+const hex = (hashes: Buffer[]) => hashes.map((hash) => hash.toString('hex'));
+
+@Injectable()
+export class AuditService {
+  constructor(
+    private readonly log: AuditLogRepository,
+    private readonly shipments: ShipmentsRepository,
+    private readonly signing: SigningKeyHolder,
+  ) {}
+
+  async list(query: PageQueryDto & AuditFilter): Promise<Page<AuditEntryView>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const after = query.cursor ? decodeCursor(query.cursor, 'audit') : undefined;
+    const rows = await this.log.list(query, limit + 1, after);
+    return toPage(rows, limit, 'audit', (row) => ({ value: row.cursor_value, id: row.entry.id }), (row) => row.entry);
+  }
+
+  /** A shipment's entries, oldest first, for those who may see the shipment. */
+  async history(context: RequestContext, idOrReference: string, query: PageQueryDto): Promise<Page<AuditEntryView>> {
+    const shipmentId = await this.shipments.findId(idOrReference, organizationScope(context.principal));
+    if (!shipmentId) throw Problem.notFound('Shipment');
+    return this.list({ ...query, entityType: 'shipment', entityId: shipmentId });
+  }
+
+  async checkpoint(since?: number): Promise<CheckpointView> {
+    const latest = await this.latest();
+    const view = this.toView(latest);
+    if (since !== undefined) {
+      if (since > latest.treeSize) {
+        throw Problem.conflict(
+          `You hold a tree of ${since} entries but the log's latest checkpoint has ${latest.treeSize}: keep your checkpoint, it is evidence.`,
+          'tree-size-ahead',
+        );
+      }
+      view.consistency = { from: since, path: hex(await consistencyProofFromStore(this.log, since, latest.treeSize)) };
+    }
+    return view;
+  }
+
+  publicKey() {
+    const { keyName, keyId, publicKey, verifierKey } = this.signing.key;
+    return {
+      keyName,
+      keyId: keyId.toString('hex'),
+      algorithm: 'Ed25519',
+      publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      verifierKey,
+    };
+  }
+
+  async inclusion(seq: number, treeSize?: number) {
+    const size = treeSize ?? (await this.latest()).treeSize;
+    await this.checkSigned(size, 'treeSize');
+    if (seq >= size) throw Problem.field('seq', `must be below treeSize (${size})`);
+    const [leaf] = await this.log.leaves(seq, 1);
+    if (!leaf || leaf.seq !== seq) throw Problem.notFound(`Leaf ${seq}`);
+    const path = await inclusionProofFromStore(this.log, seq, size);
+    return { seq, treeSize: size, leafHash: leaf.leafHash.toString('hex'), path: hex(path) };
+  }
+
+  async consistency(from: number, to?: number) {
+    const size = to ?? (await this.latest()).treeSize;
+    await this.checkSigned(size, 'to');
+    if (from > size) throw Problem.field('from', `must not exceed to (${size})`);
+    return { from, to: size, path: hex(await consistencyProofFromStore(this.log, from, size)) };
+  }
+
+  /** Recomputes every leaf and every stored subtree from the entries and checks the signed checkpoints. */
+  async verify(): Promise<VerificationReport> {
+    const { keyName, publicKey } = this.signing.key;
+    const verifier = new LogVerifier(await this.log.checkpoints(), keyName, publicKey);
+    for (let next = 0; ; ) {
+      const batch = await this.log.leaves(next, VERIFY_BATCH);
+      if (batch.length === 0) break;
+      const completed = batch.flatMap((leaf) => verifier.addLeaf(leaf.seq, leaf.entry, leaf.leafHash)).filter((s) => s.level > 0);
+      const stored = await this.log.subtreeHashes(completed);
+      for (const subtree of completed) {
+        if (!stored.get(subtreeKey(subtree.start, subtree.size))?.equals(subtree.hash)) verifier.reportSubtree(subtree.start, subtree.size);
+      }
+      next = batch[batch.length - 1].seq + 1;
+    }
+    return verifier.finish();
+  }
+
+  /** NDJSON lines: the entries from fromSeq to toSeq (within the latest checkpoint), then that checkpoint. */
+  async *exportLines(fromSeq = 0, toSeq?: number): AsyncGenerator<string> {
+    const checkpoint = await this.latest();
+    const last = Math.min(toSeq ?? checkpoint.treeSize - 1, checkpoint.treeSize - 1);
+    for (let next = fromSeq; next <= last; ) {
+      const batch = await this.log.leaves(next, 1_000, last);
+      if (batch.length === 0) break;
+      yield batch.map((leaf) => `${JSON.stringify(leaf.entry ?? { seq: leaf.seq, leafHash: leaf.leafHash.toString('hex'), missing: true })}\n`).join('');
+      next = batch[batch.length - 1].seq + 1;
+    }
+    yield `${JSON.stringify(this.toView(checkpoint))}\n`;
+  }
+
+  private async latest(): Promise<CheckpointRow> {
+    const latest = await this.log.latestCheckpoint();
+    if (!latest) throw new Problem(503, 'log-starting', 'Service Unavailable', 'The audit log has not signed its first checkpoint yet; retry in a second.');
+    return latest;
+  }
+
+  private async checkSigned(size: number, field: string): Promise<void> {
+    const latest = await this.latest();
+    if (size > latest.treeSize) throw Problem.field(field, `must not exceed the latest checkpoint's size (${latest.treeSize})`);
+  }
+
+  private toView(row: CheckpointRow): CheckpointView {
+    return {
+      origin: this.signing.key.keyName,
+      treeSize: row.treeSize,
+      rootHash: row.rootHash.toString('base64'),
+      timestamp: row.createdAt,
+      note: row.note,
+    };
+  }
+}

@@ -1,0 +1,137 @@
+import type { KeyObject } from 'node:crypto';
+import { entryLeafHash, type EntryContent } from './audit-entry.view';
+import { openSignedNote, parseCheckpointBody } from './merkle/checkpoint-note';
+import { appendLeaves, rootFromFrontier, type PerfectSubtree } from './merkle/merkle-tree';
+
+export interface SignedCheckpoint {
+  treeSize: number;
+  rootHash: Buffer;
+  note: string;
+}
+
+export interface VerificationReport {
+  valid: boolean;
+  treeSize: number;
+  rootHash: string;
+  checked: number;
+  firstInvalidSeq?: number;
+  problems?: string[];
+}
+
+interface Problem {
+  seq?: number;
+  message: string;
+}
+
+/**
+ * Recomputes a log from its entries, in index order, and checks it against signed checkpoints: every
+ * leaf hash from the entry itself, the root at every checkpoint size, each checkpoint's signature.
+ * Pure (no database), so the service's `verify` and the offline verifier share it.
+ */
+export class LogVerifier {
+  private size = 0;
+  private frontier: Buffer[] = [];
+  private broken = false;
+  private readonly problems: Problem[] = [];
+  private readonly pending: SignedCheckpoint[];
+  /** Size of the largest checkpoint whose root matched the recomputed tree. */
+  private provenSize = 0;
+
+  constructor(
+    checkpoints: SignedCheckpoint[],
+    private readonly keyName: string,
+    private readonly publicKey: KeyObject,
+  ) {
+    this.pending = checkpoints.filter((checkpoint) => this.signatureHolds(checkpoint)).sort((a, b) => a.treeSize - b.treeSize);
+  }
+
+  /**
+   * Adds the next leaf. `entry` is the entry as served (null when it is missing); `claimedLeafHash`
+   * is the leaf hash the log stored or served for it (null when absent). Returns the perfect subtrees
+   * the recomputed tree completed, for callers that also check stored subtree hashes.
+   */
+  addLeaf(seq: number, entry: EntryContent | null, claimedLeafHash: Buffer | null): PerfectSubtree[] {
+    if (seq !== this.size) {
+      this.report(this.size, seq > this.size ? `leaf ${this.size} is missing` : `leaf ${seq} appears twice`);
+      this.broken = true; // indexes no longer line up: later roots cannot be compared
+      return [];
+    }
+    let hash: Buffer | null = null;
+    if (!entry) {
+      this.report(seq, `the entry of leaf ${seq} is missing`);
+    } else {
+      hash = entryLeafHash(entry);
+      if (claimedLeafHash && !hash.equals(claimedLeafHash)) this.report(seq, `entry ${seq} does not match its leaf hash`);
+    }
+    const leaf = hash ?? claimedLeafHash;
+    if (!leaf || this.broken) {
+      this.broken = true;
+      this.size += 1;
+      return [];
+    }
+    const appended = appendLeaves(this.size, this.frontier, [leaf]);
+    this.size = appended.treeSize;
+    this.frontier = appended.frontier;
+    while (this.pending.length && this.pending[0].treeSize <= this.size) {
+      const checkpoint = this.pending.shift()!;
+      if (checkpoint.treeSize === this.size) this.compareRoot(checkpoint);
+    }
+    return appended.completed;
+  }
+
+  /** A stored subtree hash that differs from the recomputed one: the stored tree state was rewritten. */
+  reportSubtree(start: number, size: number): void {
+    this.report(start, `the stored hash of leaves ${start}..${start + size - 1} differs from the entries`);
+  }
+
+  finish(): VerificationReport {
+    // Empty-tree checkpoints are checked here: no leaf triggers them.
+    for (const checkpoint of this.pending.splice(0)) {
+      if (checkpoint.treeSize === 0 && this.size === 0) this.compareRoot(checkpoint);
+      else if (checkpoint.treeSize > this.size) {
+        this.report(this.size, `checkpoint ${checkpoint.treeSize} signed ${checkpoint.treeSize} leaves but only ${this.size} are present`);
+      }
+    }
+    const seqs = this.problems.map((problem) => problem.seq).filter((seq): seq is number => seq !== undefined);
+    const report: VerificationReport = {
+      valid: this.problems.length === 0,
+      treeSize: this.size,
+      rootHash: rootFromFrontier(this.frontier).toString('hex'),
+      checked: this.size,
+    };
+    if (!report.valid) {
+      // A root mismatch with every leaf matching means a leaf and its hash were both rewritten: the first
+      // index not covered by a checkpoint that still matches is the first that cannot be trusted.
+      report.firstInvalidSeq = seqs.length ? Math.min(...seqs) : this.provenSize;
+      report.problems = this.problems.map((problem) => problem.message);
+    }
+    return report;
+  }
+
+  private compareRoot(checkpoint: SignedCheckpoint): void {
+    if (this.broken) return;
+    if (rootFromFrontier(this.frontier).equals(checkpoint.rootHash)) {
+      this.provenSize = Math.max(this.provenSize, checkpoint.treeSize);
+    } else {
+      this.report(undefined, `the entries do not produce the root signed in checkpoint ${checkpoint.treeSize}`);
+    }
+  }
+
+  private signatureHolds(checkpoint: SignedCheckpoint): boolean {
+    try {
+      const body = parseCheckpointBody(openSignedNote(checkpoint.note, this.keyName, this.publicKey));
+      if (body.treeSize === checkpoint.treeSize && body.rootHash.equals(checkpoint.rootHash)) return true;
+      this.report(undefined, `checkpoint ${checkpoint.treeSize} does not match its signed note`);
+    } catch (error) {
+      this.report(undefined, `checkpoint ${checkpoint.treeSize} has no valid signature: ${(error as Error).message}`);
+    }
+    return false;
+  }
+
+  private report(seq: number | undefined, message: string): void {
+    if (this.problems.length < 100) this.problems.push({ seq, message });
+    else if (seq !== undefined && this.problems.every((problem) => problem.seq === undefined || problem.seq > seq)) {
+      this.problems.push({ seq, message });
+    }
+  }
+}
