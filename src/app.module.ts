@@ -1,12 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AccessModule } from './access/access.module';
 import { AuditModule } from './audit/audit.module';
 import { SigningKeyHolder } from './audit/signing-key.holder';
 import { ProblemFilter } from './common/problem.filter';
-import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
 import { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { dataSourceOptions } from './database/data-source';
@@ -22,14 +21,8 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.LOG_LEVEL,
-            redact: ['req.headers.authorization', 'req.headers.cookie'],
-            customProps: (req) => ({ requestId: (req as { id?: string }).id }),
-            autoLogging: { ignore: (req) => req.url === '/health/live' || req.url === '/metrics' },
-          },
-        }),
+        // The Fastify adapter's pino logger (see http-server.ts), also behind Nest's Logger.
+        LoggerModule.forRoot({ useExisting: true, pinoHttp: { level: config.LOG_LEVEL } }),
         TypeOrmModule.forRoot(dataSourceOptions(databaseUrl, config.DATABASE_POOL_SIZE)),
         DatabaseModule,
         AccessModule,
@@ -43,7 +36,6 @@ export class AppModule {
         { provide: AppConfig, useValue: config },
         { provide: SigningKeyHolder, useValue: signingKey },
         { provide: APP_FILTER, useClass: ProblemFilter },
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
       exports: [AppConfig, SigningKeyHolder],
     };

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { RequestContext } from '../common/request-context';
+import { ShownOnce } from '../common/idempotency/idempotency.interceptor';
 import { PageQueryDto } from '../common/page';
 import { ANY_ROLE, Ctx, Roles } from './access.decorators';
 import { CreatedTokenDto, CreateTokenDto } from './dto/create-token.dto';
@@ -12,8 +13,9 @@ import { TokensService } from './tokens.service';
 export class TokensController {
   constructor(private readonly tokens: TokensService) {}
 
-  /** Issues a token. The secret is in this response only. */
+  /** Issues a token. The secret is in this response only (a replay by Idempotency-Key answers without it). */
   @Post('tokens')
+  @ShownOnce('token')
   @Roles('admin')
   create(@Ctx() context: RequestContext, @Body() body: CreateTokenDto): Promise<CreatedTokenDto> {
     return this.tokens.create(context, body);

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { decodeCursor } from '../common/cursor';
+import { decodeCursor, isKeysetTimestamp } from '../common/cursor';
 import { DEFAULT_PAGE_SIZE, Page, PageQueryDto, toPage } from '../common/page';
 import { Problem } from '../common/problem';
 import type { RequestContext } from '../common/request-context';
@@ -53,7 +53,7 @@ export class TokensService {
 
   async list(query: PageQueryDto): Promise<Page<TokenView>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const after = query.cursor ? decodeCursor(query.cursor, 'tokens') : undefined;
+    const after = query.cursor ? decodeCursor(query.cursor, 'tokens', { maxLength: 63, isValid: isKeysetTimestamp }) : undefined;
     const rows = await this.tokens.list(limit + 1, after);
     return toPage(rows, limit, 'tokens', (row) => ({ value: row.cursor_value, id: row.id }), toTokenView);
   }

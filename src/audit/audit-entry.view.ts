@@ -1,4 +1,4 @@
-import canonicalize = require('canonicalize');
+import canonicalize from 'canonicalize';
 import { leafHash } from './merkle/merkle-tree';
 
 /** An audit entry exactly as the API serves it. */

@@ -1,5 +1,13 @@
-import Decimal from 'decimal.js';
+import BaseDecimal from 'decimal.js';
 import { JsonNumber } from './json-body';
+
+/**
+ * decimal.js rounds every result to 20 significant digits by default, which silently changes a
+ * 21-digit amount (15 + 6 digits) and a line value (quantity × unit value, up to 42). With 64 no
+ * result within the limits below is ever rounded. Import Decimal from here, never from decimal.js.
+ */
+export const Decimal = BaseDecimal.clone({ precision: 64 });
+export type Decimal = BaseDecimal;
 
 /**
  * Quantities, money, weights and volumes travel as decimal strings from the JSON text to PostgreSQL
@@ -25,7 +33,11 @@ export function toDecimalString(value: unknown): string | undefined {
     return plain[2] === undefined ? integer : `${integer}.${plain[2]}`;
   }
   if (!/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(text)) return undefined;
-  return new Decimal(text).toFixed();
+  const decimal = new Decimal(text);
+  // toFixed() writes out every digit: "1e300000000" would become a 300-million-character string and
+  // exhaust the heap. Nothing that long can fit the limits below, so refuse it like an over-long text.
+  if (!decimal.isFinite() || Math.abs(decimal.e) > 64) return undefined;
+  return decimal.toFixed();
 }
 
 /** Why a canonical decimal string breaks the limits, or undefined when it fits. */

@@ -48,7 +48,11 @@ function checkJsonValue(value: unknown, path: string, depth: number): void {
   if (value !== null && typeof value === 'object' && !(value instanceof JsonNumber)) {
     for (const [key, item] of Object.entries(value)) {
       if (key.includes('\u0000')) throw Problem.field(path || '(body)', 'has a key with a NUL character');
-      checkJsonValue(item, path ? `${path}.${key}` : key, depth + 1);
+      const keyPath = path ? `${path}.${key}` : key;
+      // class-transformer silently drops these two keys, so the validator could never refuse them as
+      // unknown fields; no request has such a field, and they are the classic prototype-pollution payload.
+      if (key === '__proto__' || key === 'constructor') throw Problem.field(keyPath, 'is not a known field');
+      checkJsonValue(item, keyPath, depth + 1);
     }
   }
 }

@@ -1,18 +1,21 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { encodeCursor, Keyset } from './cursor';
 
+export const DEFAULT_PAGE_SIZE = 50;
+
+// The Swagger CLI plugin reads only *.dto.ts files, so these fields document themselves.
 export class PageQueryDto {
-  /** Rows per page, 1..200. */
+  @ApiPropertyOptional({ description: 'Rows per page, 1..200.', minimum: 1, maximum: 200, default: DEFAULT_PAGE_SIZE })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
   limit?: number;
 
-  /** The `nextCursor` of the previous page. */
-  @IsOptional() @IsString() @MaxLength(512)
+  // Room for the longest sort value, an organization name of 300 characters, in base64url JSON.
+  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page (opaque).', maxLength: 2048 })
+  @IsOptional() @IsString() @MaxLength(2048)
   cursor?: string;
 }
-
-export const DEFAULT_PAGE_SIZE = 50;
 
 export interface Page<T> {
   data: T[];

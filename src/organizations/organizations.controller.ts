@@ -6,6 +6,7 @@ import { formatEtag } from '../common/etag';
 import type { RequestContext } from '../common/request-context';
 import { CreateOrganizationDto, ListOrganizationsQueryDto, OrganizationDto, UpdateOrganizationDto } from './dto/organization.dto';
 import { OrganizationsService } from './organizations.service';
+import { Idempotent } from '../common/idempotency/idempotent.decorator';
 
 @ApiTags('organizations')
 @ApiBearerAuth()
@@ -15,6 +16,7 @@ export class OrganizationsController {
 
   /** Registers a donor, recipient or partner organization. */
   @Post()
+  @Idempotent()
   @Roles('admin', 'coordinator')
   create(@Ctx() context: RequestContext, @Body() body: CreateOrganizationDto): Promise<OrganizationDto> {
     return this.organizations.create(context, body);

@@ -60,10 +60,18 @@ export class OrganizationsRepository {
     return row;
   }
 
-  /** By name, then id; keyset on (lower(name), id). */
-  async list(filter: { type?: string; q?: string }, limit: number, after?: Keyset): Promise<OrganizationRow[]> {
+  /**
+   * By name, then id; keyset on (lower(name), id). The sort key is served from PostgreSQL because
+   * JavaScript lower-cases some letters differently (final sigma, dotted I), which would make the next
+   * page repeat or skip rows.
+   */
+  async list(
+    filter: { type?: string; q?: string },
+    limit: number,
+    after?: Keyset,
+  ): Promise<Array<OrganizationRow & { sort_key: string }>> {
     return this.dataSource.query(
-      `SELECT ${COLUMNS} FROM organization
+      `SELECT ${COLUMNS}, lower(name) AS sort_key FROM organization
         WHERE ($1::text IS NULL OR type = $1)
           AND ($2::text IS NULL OR name ILIKE '%' || $2 || '%')
           AND ($3::text IS NULL OR (lower(name), id) > ($3, $4::uuid))

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { decodeCursor } from '../common/cursor';
+import { decodeCursor, KeysetValueRule } from '../common/cursor';
 import { DEFAULT_PAGE_SIZE, Page, toPage } from '../common/page';
 import { Problem } from '../common/problem';
 import type { RequestContext } from '../common/request-context';
@@ -9,6 +9,9 @@ import { checkIfMatch } from '../common/etag';
 import type { CreateOrganizationDto, ListOrganizationsQueryDto, OrganizationDto, UpdateOrganizationDto } from './dto/organization.dto';
 import { toOrganizationDto } from './organization.mapper';
 import { OrganizationRow, OrganizationsRepository } from './organizations.repository';
+
+/** The sort value is a lower-cased name: up to 300 characters, 600 UTF-16 code units. */
+const NAME_KEYSET: KeysetValueRule = { maxLength: 600 };
 
 @Injectable()
 export class OrganizationsService {
@@ -68,8 +71,8 @@ export class OrganizationsService {
 
   async list(query: ListOrganizationsQueryDto): Promise<Page<OrganizationDto>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const after = query.cursor ? decodeCursor(query.cursor, 'organizations') : undefined;
+    const after = query.cursor ? decodeCursor(query.cursor, 'organizations', NAME_KEYSET) : undefined;
     const rows = await this.organizations.list({ type: query.type, q: query.q }, limit + 1, after);
-    return toPage(rows, limit, 'organizations', (row) => ({ value: row.name.toLowerCase(), id: row.id }), toOrganizationDto);
+    return toPage(rows, limit, 'organizations', (row) => ({ value: row.sort_key, id: row.id }), toOrganizationDto);
   }
 }

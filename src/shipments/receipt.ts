@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Decimal } from '../common/decimal';
 import type { FieldError } from '../common/problem';
 
 /** A line as the receipt arithmetic sees it: what was shipped and what has been accounted for so far. */

@@ -5,6 +5,7 @@ import { PageQueryDto } from '../common/page';
 import type { RequestContext } from '../common/request-context';
 import { RecordEventDto, VoidEventDto } from './dto/record-event.dto';
 import { ShipmentEventsService } from './shipment-events.service';
+import { Idempotent } from '../common/idempotency/idempotent.decorator';
 
 @ApiTags('delivery lifecycle')
 @ApiBearerAuth()
@@ -14,6 +15,7 @@ export class ShipmentEventsController {
 
   /** Records a delivery event (the new status). `If-Match` is honoured when sent. */
   @Post()
+  @Idempotent()
   @Roles('admin', 'coordinator')
   record(
     @Ctx() context: RequestContext,
@@ -33,6 +35,7 @@ export class ShipmentEventsController {
 
   /** Voids the latest status event; the shipment returns to the status before it. */
   @Post(':eventId/void')
+  @Idempotent()
   @Roles('admin', 'coordinator')
   void(
     @Ctx() context: RequestContext,

@@ -44,9 +44,7 @@ export class ShipmentEventsService {
     const needsReceipt = RECEIPT_EVENTS.includes(type);
     if (needsReceipt && !input.receipt) throw Problem.field('receipt', `is required for a ${type} event`);
     if (!needsReceipt && input.receipt) throw Problem.field('receipt', `is only for delivered and partially_delivered events`);
-    const now = new Date();
-    const occurredAt = input.occurredAt ? new Date(input.occurredAt) : now;
-    if (occurredAt.getTime() > now.getTime() + CLOCK_SKEW_MS) {
+    if (input.occurredAt && Date.parse(input.occurredAt) > Date.now() + CLOCK_SKEW_MS) {
       throw Problem.unprocessable('occurredAt is in the future.', [{ path: 'occurredAt', message: 'must not be in the future' }]);
     }
 
@@ -57,7 +55,15 @@ export class ShipmentEventsService {
       const from = shipment.status as ShipmentStatus;
       if (!canTransition(from, type)) throw Problem.conflict(transitionRefusal(from, type), 'invalid-transition');
 
+      // Read the clock only now that the row is locked: events that queued ahead of this one have
+      // committed, so a defaulted occurredAt (and recordedAt) never falls before theirs.
+      const now = new Date();
       const previous = await this.shipments.latestEffectiveEvent(tx, shipment.id);
+      // A defaulted occurredAt never lands before the previous event, even one dated a little ahead
+      // (within the clock-skew allowance) by a fast clock in the field.
+      const occurredAt = input.occurredAt
+        ? new Date(input.occurredAt)
+        : new Date(Math.max(now.getTime(), previous ? Date.parse(previous.occurredAt) : 0));
       if (previous && occurredAt.getTime() < Date.parse(previous.occurredAt)) {
         throw Problem.unprocessable(`occurredAt is before the previous event (${previous.type} at ${previous.occurredAt}).`, [
           { path: 'occurredAt', message: `must not be before the previous event (${previous.occurredAt})` },

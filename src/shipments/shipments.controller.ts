@@ -8,6 +8,7 @@ import { CreateShipmentDto } from './dto/create-shipment.dto';
 import { ListShipmentsQueryDto } from './dto/list-shipments-query.dto';
 import { UpdateShipmentDto } from './dto/update-shipment.dto';
 import { ShipmentsService } from './shipments.service';
+import { Idempotent } from '../common/idempotency/idempotent.decorator';
 
 @ApiTags('shipments')
 @ApiBearerAuth()
@@ -17,8 +18,8 @@ export class ShipmentsController {
 
   /** Records a planned shipment with its lines. */
   @Post()
+  @Idempotent()
   @Roles('admin', 'coordinator')
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Replays the first response for 24 h' })
   create(@Ctx() context: RequestContext, @Body() body: CreateShipmentDto) {
     return this.shipments.create(context, body);
   }

@@ -1,5 +1,4 @@
 /** canonicalize 2.x (CommonJS): RFC 8785 JSON Canonicalization Scheme. */
 declare module 'canonicalize' {
-  function canonicalize(value: unknown): string | undefined;
-  export = canonicalize;
+  export default function canonicalize(value: unknown): string | undefined;
 }

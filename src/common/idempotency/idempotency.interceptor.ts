@@ -1,4 +1,4 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, Observable } from 'rxjs';
@@ -7,6 +7,13 @@ import { Problem } from '../problem';
 import type { LedgerRequestState } from '../request-context';
 
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
+const SHOWN_ONCE_KEY = 'aidtrail:shown-once';
+
+/**
+ * Response fields that are shown once and stored only as hashes (a token's secret). The stored
+ * response leaves them out, so a replay answers without them instead of the database keeping them.
+ */
+export const ShownOnce = (...fields: string[]) => SetMetadata(SHOWN_ONCE_KEY, fields);
 
 /**
  * Idempotency-Key on POST. The stored response is written in the same transaction as the change it
@@ -29,7 +36,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     // POST answers 201 unless the route says otherwise with @HttpCode.
     const status: number = Reflect.getMetadata('__httpCode__', context.getHandler()) ?? 201;
-    return from(this.once(request, reply, key, status, next));
+    const shownOnce: string[] = Reflect.getMetadata(SHOWN_ONCE_KEY, context.getHandler()) ?? [];
+    return from(this.once(request, reply, key, status, shownOnce, next));
   }
 
   private async once(
@@ -37,6 +45,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     reply: FastifyReply,
     key: string,
     status: number,
+    shownOnce: string[],
     next: CallHandler,
   ) {
     const tokenId = request.principal!.tokenId;
@@ -65,13 +74,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
       }
       request.ledgerTransaction = manager;
       const body = await lastValueFrom(next.handle(), { defaultValue: null });
+      const storable =
+        shownOnce.length && body && typeof body === 'object'
+          ? Object.fromEntries(Object.entries(body).filter(([field]) => !shownOnce.includes(field)))
+          : body;
       await manager.query(
         `INSERT INTO idempotency_record (token_id, key, request_hash, status_code, response_body, created_at)
          VALUES ($1, $2, $3, $4, $5, now())
          ON CONFLICT (token_id, key) DO UPDATE
            SET request_hash = EXCLUDED.request_hash, status_code = EXCLUDED.status_code,
                response_body = EXCLUDED.response_body, created_at = EXCLUDED.created_at`,
-        [tokenId, key, requestHash, status, JSON.stringify(body)],
+        [tokenId, key, requestHash, status, JSON.stringify(storable)],
       );
       return body;
     });

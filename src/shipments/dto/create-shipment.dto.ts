@@ -7,6 +7,7 @@ import {
   IsIn,
   IsISO31661Alpha2,
   IsISO4217CurrencyCode,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -77,6 +78,8 @@ export class CreateShipmentDto {
   /** Unique. Assigned as SHP-<year>-<6 digits> when absent (that form is reserved for assigned ones). */
   @IsOptional() @IsString() @MinLength(1) @MaxLength(64)
   @Matches(/^[A-Za-z0-9][A-Za-z0-9._\/-]*$/, { message: 'may contain letters, digits and . _ / - only' })
+  // GET /shipments/:idOrReference reads a UUID as an id, so such a reference could never be looked up.
+  @Matches(/^(?![0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$)/i, { message: 'must not have the form of a UUID' })
   reference?: string;
 
   @IsOptional() @IsString() @MaxLength(300)
@@ -92,10 +95,11 @@ export class CreateShipmentDto {
   @IsOptional() @IsArray() @ArrayMaxSize(MAX_PARTNERS) @ArrayUnique() @IsUUID('all', { each: true })
   partnerIds?: string[];
 
-  @ValidateNested() @Type(() => PlaceDto)
+  // ValidateNested alone lets a missing object through (the service would then fail on it).
+  @IsObject() @ValidateNested() @Type(() => PlaceDto)
   origin: PlaceDto;
 
-  @ValidateNested() @Type(() => PlaceDto)
+  @IsObject() @ValidateNested() @Type(() => PlaceDto)
   destination: PlaceDto;
 
   @IsOptional() @IsIn(TRANSPORT_MODES)

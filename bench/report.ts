@@ -1,0 +1,133 @@
+import type { CpuTimes } from './cpu';
+import { combine, LoadResult, percentile } from './load';
+
+export interface SideResult {
+  /** Mean of the rounds' throughputs, requests per second. */
+  throughput: number;
+  /** Each round's throughput. */
+  rounds: number[];
+  completed: number;
+  failed: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** CPU milliseconds per successful request, by component (null: not measurable here). */
+  cpuPerRequest: { client: number; service: number | null; postgres: number | null };
+}
+
+export interface MeasurementResult {
+  name: string;
+  description: string;
+  target: number;
+  api: SideResult;
+  raw: SideResult;
+  /** API throughput / raw SQL throughput. */
+  ratio: number;
+  met: boolean;
+  /** Failed requests of both sides, warm-ups included: message → count. */
+  failures: Map<string, number>;
+}
+
+export function sideResult(runs: LoadResult[], cpu: CpuTimes[]): SideResult {
+  const all = combine(runs);
+  const per = (values: Array<number | null>) =>
+    values.some((v) => v === null)
+      ? null
+      : values.reduce<number>((sum, v) => sum + v!, 0) / Math.max(1, all.completed);
+  return {
+    throughput: all.throughput,
+    rounds: all.rounds,
+    completed: all.completed,
+    failed: all.failed,
+    p50Ms: percentile(all.latenciesMs, 0.5),
+    p99Ms: percentile(all.latenciesMs, 0.99),
+    cpuPerRequest: {
+      client: per(cpu.map((c) => c.clientMs))!,
+      service: per(cpu.map((c) => c.serviceMs)),
+      postgres: per(cpu.map((c) => c.postgresMs)),
+    },
+  };
+}
+
+const fixed = (value: number | null, digits: number) =>
+  value === null || Number.isNaN(value) ? '-' : value.toFixed(digits);
+
+function table(header: string[], rows: string[][], rightAligned: (column: number) => boolean): string {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column].length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) =>
+        rightAligned(column) ? cell.padStart(widths[column]) : cell.padEnd(widths[column]),
+      )
+      .join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** The main table: one line per operation. */
+export function formatResults(results: MeasurementResult[]): string {
+  return table(
+    [
+      'operation',
+      'API req/s',
+      'raw SQL req/s',
+      'ratio',
+      'target',
+      'result',
+      'API p50 / p99 ms',
+      'raw p50 / p99 ms',
+    ],
+    results.map((r) => [
+      r.name,
+      fixed(r.api.throughput, 1),
+      fixed(r.raw.throughput, 1),
+      fixed(r.ratio, 2),
+      `>= ${r.target.toFixed(2)}`,
+      r.met ? 'met' : 'MISSED',
+      `${fixed(r.api.p50Ms, 2)} / ${fixed(r.api.p99Ms, 2)}`,
+      `${fixed(r.raw.p50Ms, 2)} / ${fixed(r.raw.p99Ms, 2)}`,
+    ]),
+    (column) => column !== 0 && column !== 5,
+  );
+}
+
+/** Per side: each round's throughput and the CPU each component spent per request. */
+export function formatDetails(results: MeasurementResult[]): string {
+  const rows = results.flatMap((r) =>
+    (['api', 'raw'] as const).map((side) => {
+      const s = r[side];
+      const cpu = s.cpuPerRequest;
+      const total = cpu.client + (cpu.service ?? 0) + (cpu.postgres ?? 0);
+      return [
+        `${r.name} ${side === 'api' ? 'API' : 'raw'}`,
+        s.rounds.map((t) => t.toFixed(0)).join(', '),
+        String(s.completed),
+        fixed(cpu.client, 3),
+        fixed(cpu.service, 3),
+        fixed(cpu.postgres, 3),
+        fixed(total, 3),
+      ];
+    }),
+  );
+  return table(
+    ['side', 'req/s by round', 'requests', 'CPU ms/req: bench', 'service', 'postgres', 'total'],
+    rows,
+    (column) => column !== 0,
+  );
+}
+
+export function formatFailures(results: MeasurementResult[]): string {
+  const lines: string[] = [];
+  for (const r of results) {
+    for (const [message, count] of r.failures) lines.push(`  ${r.name}: ${count} x ${message}`);
+  }
+  return lines.join('\n');
+}
+
+/** The results as plain data (for --json). */
+export function toJson(results: MeasurementResult[], settings: Record<string, unknown>) {
+  return {
+    ...settings,
+    results: results.map((r) => ({ ...r, failures: Object.fromEntries(r.failures) })),
+  };
+}

@@ -1,0 +1,262 @@
+/**
+ * AidTrail benchmark: the API against raw SQL of the same shape, on the same PostgreSQL, in one run.
+ *
+ *   npm run bench                 (builds, then node dist/bench/run.js)
+ *   node dist/bench/run.js --quick --connections=16
+ *
+ * It starts (or uses) a PostgreSQL server, creates and migrates a fresh database, starts the compiled
+ * service on it as a child process, creates the seed case's organizations through the API, then for
+ * each measurement warms both sides up and measures them alternately (A B B A …) for a fixed duration
+ * at N concurrent connections: the API through keep-alive HTTP, the raw side through a pg.Pool of N
+ * connections sending the service's own statements. It prints throughput, the API/raw ratio against
+ * its target, latencies and CPU per request; it reports and does not assert, except that any failed
+ * request makes the exit code 1.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { Client } from 'pg';
+import { CpuMeter, CpuTimes } from './cpu';
+import { BenchDatabase, PROJECT_ROOT, provisionDatabase } from './database';
+import { HttpClient } from './http-client';
+import { LoadResult, percentile, runLoad } from './load';
+import { BenchContext, Measurement, MEASUREMENTS } from './measurements';
+import { BenchOptions, parseOptions, USAGE, UsageError } from './options';
+import { summariseProfiles } from './profile';
+import { RawSql } from './raw-sql';
+import {
+  formatDetails,
+  formatFailures,
+  formatResults,
+  MeasurementResult,
+  sideResult,
+  toJson,
+} from './report';
+import { seedParties } from './seed';
+import { ServiceProcess, startService } from './service';
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+/** Undo steps, run last-in first-out once, whether the run ends, fails or is interrupted. */
+class Cleanup {
+  private readonly steps: Array<{ name: string; run: () => Promise<unknown> | unknown }> = [];
+  private done?: Promise<void>;
+
+  add(name: string, run: () => Promise<unknown> | unknown): void {
+    this.steps.push({ name, run });
+  }
+
+  run(): Promise<void> {
+    this.done ??= (async () => {
+      for (const step of this.steps.reverse()) {
+        try {
+          await step.run();
+        } catch (error) {
+          process.stderr.write(`cleanup: ${step.name} failed: ${(error as Error).message}\n`);
+        }
+      }
+    })();
+    return this.done;
+  }
+}
+
+async function main(): Promise<number> {
+  let options: BenchOptions;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    if (error.message) process.stderr.write(`${error.message}\n`);
+    process.stderr.write(`${USAGE}\n`);
+    return error.message ? 2 : 0;
+  }
+  const unknown = (options.only ?? []).filter((name) => !MEASUREMENTS.some(([known]) => known === name));
+  if (unknown.length) {
+    process.stderr.write(
+      `unknown measurement ${unknown.join(', ')}; known: ${MEASUREMENTS.map(([name]) => name).join(', ')}\n`,
+    );
+    return 2;
+  }
+  const cleanup = new Cleanup();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      process.stderr.write(`\n${signal}: cleaning up\n`);
+      void cleanup.run().finally(() => process.exit(130));
+    });
+  }
+  try {
+    return await benchmark(options, cleanup);
+  } finally {
+    await cleanup.run();
+  }
+}
+
+async function benchmark(options: BenchOptions, cleanup: Cleanup): Promise<number> {
+  const started = Date.now();
+  const benchDir = resolve(process.env.BENCH_DATA_DIR ?? resolve(PROJECT_ROOT, '.data', 'bench'));
+  mkdirSync(benchDir, { recursive: true });
+
+  log('AidTrail benchmark: API against raw SQL of the same shape, on the same PostgreSQL');
+  const database: BenchDatabase = await provisionDatabase((line) => log(`  ${line}`));
+  cleanup.add('drop the bench database', () => database.close());
+  log(`  PostgreSQL: ${database.server}, database ${database.name} (migrated)`);
+
+  const adminToken = `bench-admin-${randomBytes(24).toString('base64url')}`;
+  const profileDir = resolve(benchDir, 'profiles', String(process.pid));
+  const service: ServiceProcess = await startService({
+    databaseUrl: database.url,
+    adminToken,
+    poolSize: options.connections,
+    dataDir: resolve(benchDir, 'service'),
+    nodeArgs: options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  });
+  cleanup.add('stop the service', () => service.stop());
+  log(
+    `  service: pid ${service.pid} at ${service.baseUrl} (DATABASE_POOL_SIZE=${options.connections}, LOG_LEVEL=warn)`,
+  );
+
+  const api = new HttpClient(service.baseUrl, options.connections);
+  cleanup.add('close the HTTP client', () => api.close());
+  const raw = new RawSql(database.url, options.connections);
+  cleanup.add('close the raw SQL pool', () => raw.close());
+  await raw.open();
+  const monitor = new Client({ connectionString: database.url, application_name: 'aidtrail-bench-monitor' });
+  await monitor.connect();
+  cleanup.add('close the monitor connection', () => monitor.end());
+  const cpu = new CpuMeter(service.pid, monitor, database.local);
+
+  const parties = await seedParties(api, adminToken);
+  const context: BenchContext = { api, raw, adminToken, parties, connections: options.connections, log };
+  const selected = MEASUREMENTS.filter(([name]) => !options.only || options.only.includes(name)).map(
+    ([, factory]) => factory(context),
+  );
+
+  const seconds = (ms: number) => `${ms / 1000} s`;
+  log(
+    `  ${options.connections} connections, ${seconds(options.durationMs)} per run, ${options.rounds} runs per side ` +
+      `(API and raw alternating A B B A), ${seconds(options.warmupMs)} warm-up per side; ` +
+      `${availableParallelism()} CPUs shared by the load generator, the service and PostgreSQL`,
+  );
+
+  const results: MeasurementResult[] = [];
+  for (const measurement of selected) {
+    await settle(monitor);
+    results.push(await measure(measurement, options, cpu));
+  }
+
+  if (options.profile) {
+    await service.stop();
+  }
+
+  log('');
+  log(
+    `Results (req/s: mean of ${options.rounds} run(s) per side; ratio = API / raw SQL; latencies over all runs)`,
+  );
+  log(formatResults(results));
+  log('');
+  log(formatDetails(results));
+  log(
+    'CPU ms/req, per successful request: bench = this process (the HTTP client on the API side, the pg client on ' +
+      'the raw side); service = the service process (on the raw side only its audit integrator, sequencing the ' +
+      "raw side's entries); postgres = the bench database's backends (when the server runs on this machine).",
+  );
+  const failed = results.reduce((sum, r) => sum + [...r.failures.values()].reduce((a, b) => a + b, 0), 0);
+  log('');
+  if (failed) {
+    log(`FAILED REQUESTS: ${failed}`);
+    log(formatFailures(results));
+  } else {
+    log('No request failed.');
+  }
+  if (options.profile) {
+    log('');
+    log(summariseProfiles(profileDir));
+  }
+  if (options.jsonFile) {
+    const json = toJson(results, {
+      date: new Date().toISOString(),
+      connections: options.connections,
+      durationMs: options.durationMs,
+      rounds: options.rounds,
+      server: database.server,
+      cpus: availableParallelism(),
+    });
+    writeFileSync(options.jsonFile, `${JSON.stringify(json, null, 2)}\n`);
+    log(`Results written to ${options.jsonFile}`);
+  }
+  log(`Done in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+  return failed ? 1 : 0;
+}
+
+/** Between measurements: fresh statistics, and a checkpoint so that one measurement's writes do not
+ * land their checkpoint I/O on the next one. */
+async function settle(monitor: Client): Promise<void> {
+  await monitor.query('VACUUM (ANALYZE)');
+  await monitor.query('CHECKPOINT').catch(() => undefined); // needs superuser or pg_checkpoint
+}
+
+async function measure(
+  measurement: Measurement,
+  options: BenchOptions,
+  cpu: CpuMeter,
+): Promise<MeasurementResult> {
+  log('');
+  log(`${measurement.name}: ${measurement.description}`);
+  await measurement.prepare?.();
+  await measurement.check?.();
+  const failures = new Map<string, number>();
+  const count = (result: LoadResult) => {
+    for (const [message, n] of result.failures) failures.set(message, (failures.get(message) ?? 0) + n);
+    return result;
+  };
+  const load = { connections: options.connections };
+  const warmApi = count(await runLoad(measurement.api, { ...load, durationMs: options.warmupMs }));
+  const warmRaw = count(await runLoad(measurement.raw, { ...load, durationMs: options.warmupMs }));
+  await measurement.afterRun?.();
+  log(`  warm-up: API ${warmApi.throughput.toFixed(0)} req/s, raw ${warmRaw.throughput.toFixed(0)} req/s`);
+
+  const runs = { api: [] as LoadResult[], raw: [] as LoadResult[] };
+  const cpuTimes = { api: [] as CpuTimes[], raw: [] as CpuTimes[] };
+  for (let round = 0; round < options.rounds; round++) {
+    const order = round % 2 === 0 ? (['api', 'raw'] as const) : (['raw', 'api'] as const);
+    for (const side of order) {
+      const before = await cpu.snapshot();
+      const result = count(await runLoad(measurement[side], { ...load, durationMs: options.durationMs }));
+      const note = await measurement.afterRun?.();
+      cpuTimes[side].push(cpu.since(before, await cpu.snapshot()));
+      runs[side].push(result);
+      log(
+        `  run ${round + 1} ${side === 'api' ? 'API' : 'raw'}: ${result.throughput.toFixed(1).padStart(8)} req/s` +
+          `  p50 ${percentileOf(result, 0.5)} ms  p99 ${percentileOf(result, 0.99)} ms` +
+          (result.failed ? `  ${result.failed} FAILED` : '') +
+          (note ? `  (${note})` : ''),
+      );
+    }
+  }
+  const api = sideResult(runs.api, cpuTimes.api);
+  const raw = sideResult(runs.raw, cpuTimes.raw);
+  const ratio = api.throughput / raw.throughput;
+  return {
+    name: measurement.name,
+    description: measurement.description,
+    target: measurement.target,
+    api,
+    raw,
+    ratio,
+    met: ratio >= measurement.target,
+    failures,
+  };
+}
+
+function percentileOf(result: LoadResult, q: number): string {
+  return result.latenciesMs.length ? percentile(result.latenciesMs, q).toFixed(2) : '-';
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`benchmark failed: ${(error as Error)?.stack ?? String(error)}\n`);
+    process.exit(2);
+  },
+);
