@@ -16,8 +16,8 @@ describe('seed case end to end', () => {
     const shipment = await createShipment(api, donor.id, recipient.id);
     expect(shipment.reference).toMatch(/^SHP-\d{4}-\d{6}$/);
     expect(shipment.totals.declaredValue).toEqual([
-      { currency: 'EUR', amount: '6600' },
-      { currency: 'USD', amount: '265000' },
+      { currency: 'EUR', amount: '6600.00' },
+      { currency: 'USD', amount: '265000.00' },
     ]);
     for (const type of ['dispatched', 'in_transit', 'arrived']) {
       const response = await api.post(`/shipments/${shipment.id}/events`, { type, occurredAt: undefined });
