@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Qu
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { RequestContext } from '../common/request-context';
 import { ShownOnce } from '../common/idempotency/idempotency.interceptor';
+import { Idempotent } from '../common/idempotency/idempotent.decorator';
 import { PageQueryDto } from '../common/page';
 import { ANY_ROLE, Ctx, Roles } from './access.decorators';
 import { CreatedTokenDto, CreateTokenDto } from './dto/create-token.dto';
@@ -15,6 +16,7 @@ export class TokensController {
 
   /** Issues a token. The secret is in this response only (a replay by Idempotency-Key answers without it). */
   @Post('tokens')
+  @Idempotent()
   @ShownOnce('token')
   @Roles('admin')
   create(@Ctx() context: RequestContext, @Body() body: CreateTokenDto): Promise<CreatedTokenDto> {

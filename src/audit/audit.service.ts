@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor } from '../common/cursor';
+import { decodeCursor, isKeysetTimestamp } from '../common/cursor';
 import { DEFAULT_PAGE_SIZE, Page, PageQueryDto, toPage } from '../common/page';
 import { Problem } from '../common/problem';
 import type { RequestContext } from '../common/request-context';
@@ -35,7 +35,7 @@ export class AuditService {
 
   async list(query: PageQueryDto & AuditFilter): Promise<Page<AuditEntryView>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const after = query.cursor ? decodeCursor(query.cursor, 'audit') : undefined;
+    const after = query.cursor ? decodeCursor(query.cursor, 'audit', { maxLength: 63, isValid: isKeysetTimestamp }) : undefined;
     const rows = await this.log.list(query, limit + 1, after);
     return toPage(rows, limit, 'audit', (row) => ({ value: row.cursor_value, id: row.entry.id }), (row) => row.entry);
   }

@@ -20,6 +20,8 @@ export interface VerificationReport {
 
 interface Problem {
   seq?: number;
+  /** Leaves [start, end) of a stored subtree hash that differs from the one recomputed. */
+  subtree?: [start: number, end: number];
   message: string;
 }
 
@@ -81,7 +83,7 @@ export class LogVerifier {
 
   /** A stored subtree hash that differs from the recomputed one: the stored tree state was rewritten. */
   reportSubtree(start: number, size: number): void {
-    this.report(start, `the stored hash of leaves ${start}..${start + size - 1} differs from the entries`);
+    this.report(undefined, `the stored hash of leaves ${start}..${start + size - 1} differs from the entries`, [start, start + size]);
   }
 
   finish(): VerificationReport {
@@ -92,7 +94,16 @@ export class LogVerifier {
         this.report(this.size, `checkpoint ${checkpoint.treeSize} signed ${checkpoint.treeSize} leaves but only ${this.size} are present`);
       }
     }
-    const seqs = this.problems.map((problem) => problem.seq).filter((seq): seq is number => seq !== undefined);
+    const leafSeqs = this.problems.map((problem) => problem.seq).filter((seq): seq is number => seq !== undefined);
+    // A stored subtree that differs only tells that something in its range changed. When a leaf in it
+    // was found bad, that leaf explains it. Otherwise either the stored hash itself was rewritten (its
+    // leaves are all covered by a checkpoint that still matches) or leaves were rewritten together with
+    // their hashes, and then only at or after the largest checkpoint that still matches.
+    const subtreeSeqs = this.problems
+      .map((problem) => problem.subtree)
+      .filter((range): range is [number, number] => range !== undefined && !leafSeqs.some((seq) => seq >= range[0] && seq < range[1]))
+      .map(([start, end]) => (this.provenSize >= end ? start : Math.max(start, this.provenSize)));
+    const seqs = [...leafSeqs, ...subtreeSeqs];
     const report: VerificationReport = {
       valid: this.problems.length === 0,
       treeSize: this.size,
@@ -128,10 +139,13 @@ export class LogVerifier {
     return false;
   }
 
-  private report(seq: number | undefined, message: string): void {
-    if (this.problems.length < 100) this.problems.push({ seq, message });
-    else if (seq !== undefined && this.problems.every((problem) => problem.seq === undefined || problem.seq > seq)) {
-      this.problems.push({ seq, message });
+  private report(seq: number | undefined, message: string, subtree?: [number, number]): void {
+    const problem: Problem = subtree ? { subtree, message } : { seq, message };
+    const first = (p: Problem) => p.seq ?? p.subtree?.[0];
+    const at = first(problem);
+    if (this.problems.length < 100) this.problems.push(problem);
+    else if (at !== undefined && this.problems.every((other) => first(other) === undefined || first(other)! > at)) {
+      this.problems.push(problem);
     }
   }
 }

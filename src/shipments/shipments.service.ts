@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { decodeCursor } from '../common/cursor';
+import { decodeCursor, isKeysetTimestamp } from '../common/cursor';
 import { checkIfMatch } from '../common/etag';
 import { DEFAULT_PAGE_SIZE, Page, toPage } from '../common/page';
 import { FieldError, Problem } from '../common/problem';
@@ -76,7 +76,7 @@ export class ShipmentsService {
   async list(context: RequestContext, query: ListShipmentsQueryDto): Promise<Page<ShipmentSummaryView>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const sort = query.sort ?? '-createdAt';
-    const after = query.cursor ? decodeCursor(query.cursor, sort) : undefined;
+    const after = query.cursor ? decodeCursor(query.cursor, sort, { maxLength: 63, isValid: isKeysetTimestamp }) : undefined;
     const rows = await this.shipments.list(query, organizationScope(context.principal), sort, limit + 1, after);
     return toPage(rows, limit, sort, (row) => ({ value: row.cursor_value, id: row.shipment.id }), (row) => row.shipment);
   }

@@ -17,6 +17,8 @@ export interface TestService {
   /** A connection to the service's database, for asserting what was (not) stored. */
   db: Client;
   process: ChildProcess;
+  /** What the first process printed so far (logs at LOG_LEVEL). */
+  output(): string;
   /** Another process of the service on the same database (scale-out tests). */
   startSibling(env?: Record<string, string>): Promise<ServiceProcess>;
   stop(): Promise<void>;
@@ -58,6 +60,7 @@ export async function startService(env: Record<string, string> = {}): Promise<Te
     databaseUrl,
     db,
     process: first.process,
+    output: first.output,
     startSibling: async (extra = {}) => {
       const sibling = await startProcess({ ...baseEnv, ...extra });
       siblings.push(sibling);
