@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { countRows, createOrganization, issueToken } from '../support/builders';
 import { Api, ApiResponse } from '../support/http';
+import { expectFieldError, expectProblem } from '../support/problems';
 import { startService, TestService } from '../support/service';
 
 /**
@@ -16,37 +17,6 @@ const TOKEN_VIEW_FIELDS = ['id', 'name', 'role', 'organizationId', 'expiresAt', 
 const unique = () => randomBytes(4).toString('hex');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
-
-/** RFC 9457 problem+json with the contract's fields; the request id is the one in the header. */
-function expectProblem(response: ApiResponse, status: number) {
-  expect({ status: response.status, body: response.body }).toMatchObject({ status, body: { status } });
-  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json\b/);
-  expect(response.body).toEqual(
-    expect.objectContaining({
-      type: expect.any(String),
-      title: expect.any(String),
-      status,
-      detail: expect.any(String),
-      requestId: response.headers.get('x-request-id'),
-    }),
-  );
-  expect(response.body.detail.length).toBeGreaterThan(0);
-  expect(response.body.requestId).toBeTruthy();
-  for (const key of Object.keys(response.body)) {
-    expect(['type', 'title', 'status', 'detail', 'requestId', 'errors']).toContain(key);
-  }
-  expect(response.text).not.toMatch(/\bat \S+ \(|\.js:\d+|node_modules|QueryFailedError|SELECT |INSERT /);
-}
-
-/** A 400 whose `errors` name `path`, each error being `{path, message}`. */
-function expectFieldError(response: ApiResponse, path: string, status = 400) {
-  expectProblem(response, status);
-  expect(Array.isArray(response.body.errors)).toBe(true);
-  for (const error of response.body.errors) {
-    expect(error).toEqual({ path: expect.any(String), message: expect.any(String) });
-  }
-  expect(response.body.errors.map((error: { path: string }) => error.path)).toContain(path);
-}
 
 describe('access: bearer tokens and roles', () => {
   let service: TestService;
