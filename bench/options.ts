@@ -16,6 +16,8 @@ export interface BenchOptions {
   jsonFile: string | null;
   /** Starts the service with `--cpu-prof` and prints where its time went. */
   profile: boolean;
+  /** Audit entries loaded by SQL for the audit-verify measurement (0: skip it). */
+  auditEntries: number;
 }
 
 export const USAGE = `Usage: node dist/bench/run.js [options]
@@ -27,6 +29,8 @@ export const USAGE = `Usage: node dist/bench/run.js [options]
   --only=NAME,...      run only these measurements
   --json=FILE          also write the results as JSON
   --profile            run the service under --cpu-prof and summarise where its CPU time went
+  --audit-entries=N    audit entries loaded by SQL, then verified online and offline (default
+                       1000000, quick 50000; 0 skips audit-verify)
 Environment: DATABASE_URL (a PostgreSQL server on which a fresh database aidtrail_bench_<pid> is created
 and dropped; unset: an embedded PostgreSQL under .data/bench), BENCH_DATA_DIR (overrides .data/bench).`;
 
@@ -37,7 +41,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     if (!match) throw new UsageError(`unknown argument ${arg}`);
     flags.set(match[1], match[2] ?? true);
   }
-  const known = ['quick', 'duration', 'warmup', 'connections', 'rounds', 'only', 'json', 'profile', 'help'];
+  const known = ['quick', 'duration', 'warmup', 'connections', 'rounds', 'only', 'json', 'profile', 'audit-entries', 'help'];
   for (const name of flags.keys())
     if (!known.includes(name)) throw new UsageError(`unknown option --${name}`);
   if (flags.has('help')) throw new UsageError('');
@@ -51,12 +55,12 @@ export function parseOptions(argv: string[]): BenchOptions {
       throw new UsageError(`--${name} needs a positive number of seconds`);
     return Math.round(number * 1000);
   };
-  const integer = (name: string, fallback: number) => {
+  const integer = (name: string, fallback: number, minimum = 1) => {
     const value = flags.get(name);
     if (value === undefined) return fallback;
     const number = Number(value);
-    if (value === true || !Number.isInteger(number) || number < 1)
-      throw new UsageError(`--${name} needs a positive integer`);
+    if (value === true || !Number.isInteger(number) || number < minimum)
+      throw new UsageError(`--${name} needs a ${minimum > 0 ? 'positive' : 'non-negative'} integer`);
     return number;
   };
   const text = (name: string) => {
@@ -80,6 +84,7 @@ export function parseOptions(argv: string[]): BenchOptions {
             .filter(Boolean),
     jsonFile: text('json'),
     profile: flags.get('profile') === true,
+    auditEntries: integer('audit-entries', quick ? 50_000 : 1_000_000, 0),
   };
 }
 

@@ -119,6 +119,11 @@ export class RawSql {
     return (await this.pool.query(sql, parameters)).rows as Row[];
   }
 
+  /** A connection of the pool for a transaction of setup statements (not measured); release it after. */
+  connect(): Promise<PoolClient> {
+    return this.pool.connect();
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }

@@ -1,3 +1,9 @@
+import {
+  CHECKPOINT_P99_TARGET_MS,
+  type CheckpointLatency,
+  VERIFY_RATIO_TARGET,
+  type VerificationResult,
+} from './audit';
 import type { CpuTimes } from './cpu';
 import { combine, LoadResult, percentile } from './load';
 
@@ -113,6 +119,88 @@ export function formatDetails(results: MeasurementResult[]): string {
     ['side', 'req/s by round', 'requests', 'CPU ms/req: bench', 'service', 'postgres', 'total'],
     rows,
     (column) => column !== 0,
+  );
+}
+
+/** Commit (201 arrival) to the first signed checkpoint covering the entry, under the create-shipment load. */
+export function formatCheckpointLatency(latency: CheckpointLatency): string {
+  return table(
+    ['measure', 'creates', 'uncovered', 'min ms', 'p50 ms', 'p99 ms', 'max ms', 'target', 'result'],
+    [
+      [
+        'commit-to-checkpoint',
+        String(latency.creates),
+        String(latency.uncovered),
+        fixed(latency.minMs, 0),
+        fixed(latency.p50Ms, 0),
+        fixed(latency.p99Ms, 0),
+        fixed(latency.maxMs, 0),
+        `p99 < ${CHECKPOINT_P99_TARGET_MS} ms`,
+        latency.met ? 'met' : 'MISSED',
+      ],
+    ],
+    (column) => column !== 0 && column !== 8,
+  );
+}
+
+/** Integration, online and offline verification of the loaded log; ratio = entries/s / raw SHA-256/s. */
+export function formatVerification(v: VerificationResult): string {
+  const seconds = (ms: number) => (ms / 1000).toFixed(1);
+  const rate = (count: number, ms: number) => fixed((count / ms) * 1000, 0);
+  const mib = (value: number | null) => fixed(value, 0);
+  const compared = (phase: VerificationResult['online'], rawRate: number) => {
+    const ratio = phase.entriesPerSecond / rawRate;
+    const met = phase.valid && ratio >= VERIFY_RATIO_TARGET;
+    return [fixed(rawRate, 0), fixed(ratio, 3), `>= ${VERIFY_RATIO_TARGET.toFixed(2)}`, met ? 'met' : 'MISSED'];
+  };
+  return table(
+    [
+      'audit operation',
+      'entries',
+      'seconds',
+      'entries/s',
+      'raw SHA-256/s',
+      'ratio',
+      'target',
+      'result',
+      'valid',
+      'service peak RSS MiB',
+    ],
+    [
+      ['load by SQL (1 tx)', String(v.loaded), seconds(v.loadMs), rate(v.loaded, v.loadMs), '-', '-', '-', '-', '-', '-'],
+      ['integrate (service)', String(v.loaded), seconds(v.integrateMs), rate(v.loaded, v.integrateMs), '-', '-', '-', '-', '-', '-'],
+      [
+        'GET /audit/verify',
+        String(v.entries),
+        seconds(v.online.ms),
+        fixed(v.online.entriesPerSecond, 0),
+        ...compared(v.online, v.rawAfterOnline),
+        String(v.online.valid),
+        mib(v.online.servicePeakMiB),
+      ],
+      [
+        'GET /audit/export',
+        String(v.entries),
+        seconds(v.exportPhase.ms),
+        fixed(v.exportPhase.entriesPerSecond, 0),
+        '-',
+        '-',
+        '-',
+        '-',
+        '-',
+        mib(v.exportPhase.servicePeakMiB),
+      ],
+      [
+        'verifyExport (offline)',
+        String(v.entries),
+        seconds(v.offline.ms),
+        fixed(v.offline.entriesPerSecond, 0),
+        ...compared(v.offline, v.rawAfterOffline),
+        String(v.offline.valid),
+        '-',
+      ],
+    ],
+    (column) => column !== 0 && column !== 7 && column !== 8,
   );
 }
 

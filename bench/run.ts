@@ -17,6 +17,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
+import { CheckpointLatency, CommitLog, commitToCheckpoint, measureVerification, VerificationResult } from './audit';
 import { CpuMeter, CpuTimes } from './cpu';
 import { BenchDatabase, PROJECT_ROOT, provisionDatabase } from './database';
 import { HttpClient } from './http-client';
@@ -26,8 +27,10 @@ import { BenchOptions, parseOptions, USAGE, UsageError } from './options';
 import { summariseProfiles } from './profile';
 import { RawSql } from './raw-sql';
 import {
+  formatCheckpointLatency,
   formatDetails,
   formatFailures,
+  formatVerification,
   formatResults,
   MeasurementResult,
   sideResult,
@@ -37,6 +40,9 @@ import { seedParties } from './seed';
 import { ServiceProcess, startService } from './service';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
+
+/** Not an API/raw pair: the audit log's integration and verification over --audit-entries entries. */
+const AUDIT_VERIFY = 'audit-verify';
 
 /** Undo steps, run last-in first-out once, whether the run ends, fails or is interrupted. */
 class Cleanup {
@@ -71,11 +77,10 @@ async function main(): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return error.message ? 2 : 0;
   }
-  const unknown = (options.only ?? []).filter((name) => !MEASUREMENTS.some(([known]) => known === name));
+  const known = [...MEASUREMENTS.map(([name]) => name), AUDIT_VERIFY];
+  const unknown = (options.only ?? []).filter((name) => !known.includes(name));
   if (unknown.length) {
-    process.stderr.write(
-      `unknown measurement ${unknown.join(', ')}; known: ${MEASUREMENTS.map(([name]) => name).join(', ')}\n`,
-    );
+    process.stderr.write(`unknown measurement ${unknown.join(', ')}; known: ${known.join(', ')}\n`);
     return 2;
   }
   const cleanup = new Cleanup();
@@ -127,7 +132,16 @@ async function benchmark(options: BenchOptions, cleanup: Cleanup): Promise<numbe
   const cpu = new CpuMeter(service.pid, monitor, database.local);
 
   const parties = await seedParties(api, adminToken);
-  const context: BenchContext = { api, raw, adminToken, parties, connections: options.connections, log };
+  const commits = new CommitLog();
+  const context: BenchContext = {
+    api,
+    raw,
+    adminToken,
+    parties,
+    connections: options.connections,
+    log,
+    commits,
+  };
   const selected = MEASUREMENTS.filter(([name]) => !options.only || options.only.includes(name)).map(
     ([, factory]) => factory(context),
   );
@@ -143,6 +157,28 @@ async function benchmark(options: BenchOptions, cleanup: Cleanup): Promise<numbe
   for (const measurement of selected) {
     await settle(monitor);
     results.push(await measure(measurement, options, cpu));
+  }
+  let latency: CheckpointLatency | undefined;
+  if (commits.size > 0) latency = await commitToCheckpoint(raw, commits);
+
+  let verification: VerificationResult | undefined;
+  if (options.auditEntries > 0 && (!options.only || options.only.includes(AUDIT_VERIFY))) {
+    await settle(monitor);
+    log('');
+    log(
+      `${AUDIT_VERIFY}: ${options.auditEntries} shipment.event_recorded entries loaded by SQL, integrated by the ` +
+        'service, then GET /api/v1/audit/verify and the offline verifyExport over GET /api/v1/audit/export, ' +
+        'each against raw SHA-256 over the same lines',
+    );
+    verification = await measureVerification({
+      raw,
+      api,
+      baseUrl: service.baseUrl,
+      servicePid: service.pid,
+      adminToken,
+      count: options.auditEntries,
+      log: (line) => log(line),
+    });
   }
 
   if (options.profile) {
@@ -161,6 +197,23 @@ async function benchmark(options: BenchOptions, cleanup: Cleanup): Promise<numbe
       'the raw side); service = the service process (on the raw side only its audit integrator, sequencing the ' +
       "raw side's entries); postgres = the bench database's backends (when the server runs on this machine).",
   );
+  if (latency) {
+    log('');
+    log(
+      'Commit to checkpoint under load (create-shipment API runs, ' +
+        `${options.connections} connections): first signed checkpoint covering each create's audit entry, ` +
+        'its created_at minus the arrival of the 201',
+    );
+    log(formatCheckpointLatency(latency));
+  }
+  if (verification) {
+    log('');
+    log(
+      'Audit verification (ratio = entries/s / raw SHA-256 of 0x00 || each exported line, in this process right ' +
+        'after; peak RSS of the service during the request)',
+    );
+    log(formatVerification(verification));
+  }
   const failed = results.reduce((sum, r) => sum + [...r.failures.values()].reduce((a, b) => a + b, 0), 0);
   log('');
   if (failed) {
@@ -181,6 +234,8 @@ async function benchmark(options: BenchOptions, cleanup: Cleanup): Promise<numbe
       rounds: options.rounds,
       server: database.server,
       cpus: availableParallelism(),
+      commitToCheckpoint: latency ?? null,
+      auditVerification: verification ?? null,
     });
     writeFileSync(options.jsonFile, `${JSON.stringify(json, null, 2)}\n`);
     log(`Results written to ${options.jsonFile}`);
