@@ -3,7 +3,7 @@
  * checkpoint under load, and how fast a large log is integrated, verified online (GET /audit/verify) and
  * offline (the verify-export CLI's verifyExport) against raw SHA-256 over the same bytes on this machine.
  */
-import { createHash, createPublicKey } from 'node:crypto';
+import { createHash, createPublicKey, randomUUID } from 'node:crypto';
 import {
   closeSync,
   createWriteStream,
@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
+import { entryText, splitExportLine } from '../src/audit/audit-entry.view';
 import { verifyExport } from '../src/audit/cli/verify-export';
 import type { HttpClient } from './http-client';
 import { percentile } from './load';
@@ -176,48 +177,76 @@ const ACTOR = {
   organizationId: null,
 };
 
+const STATUSES = ['planned', 'dispatched', 'in_transit', 'arrived', 'received'];
+const uuidFrom = (text: string) => {
+  const hex = createHash('md5').update(text).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+};
+
+/** Entry g, shaped like shipment.event_recorded: actor, before {id, status, version}, after {event, shipment}. */
+function benchEntry(g: number, at: string) {
+  const shipmentId = uuidFrom(`bench-shipment-${Math.floor(g / 4)}`);
+  const [beforeStatus, afterStatus] = [STATUSES[g % 4], STATUSES[1 + (g % 4)]];
+  return {
+    id: randomUUID(),
+    recordedAt: at,
+    action: 'shipment.event_recorded',
+    entityType: 'shipment',
+    entityId: shipmentId,
+    actor: ACTOR,
+    requestId: `bench-${g}`,
+    before: { id: shipmentId, status: beforeStatus, version: 1 + (g % 4) },
+    after: {
+      event: {
+        id: uuidFrom(`bench-event-${g}`),
+        shipmentId,
+        type: afterStatus,
+        occurredAt: at,
+        recordedAt: at,
+        location: { name: 'Kilis border crossing', latitude: '36.7184', longitude: '37.1212' },
+        note: `Convoy ${g % 97} checked at the crossing; seals intact`,
+        receipt: null,
+        evidence: null,
+        actor: ACTOR,
+        voidsEventId: null,
+      },
+      shipment: { id: shipmentId, status: afterStatus, version: 2 + (g % 4), updatedAt: at },
+    },
+  };
+}
+
 /**
- * N entries shaped like shipment.event_recorded (actor, before {id, status, version}, after {event,
- * shipment}; about 600 bytes of canonical JSON each), four events per shipment, written with their queue
- * rows in one transaction (chunks of 50,000 rows) as the service's writers would, then integrated by
- * the running service's integrator.
+ * N entries shaped like shipment.event_recorded (about 650 bytes of canonical JSON each), four events per
+ * shipment, stored as the service stores them (canonical text, built here with the service's own
+ * entryText) with their queue rows, in one transaction (chunks of 5,000 rows), then integrated by the
+ * running service's integrator.
  */
 export async function loadAuditEntries(raw: RawSql, count: number, log: (line: string) => void) {
-  const chunk = 50_000;
+  const chunk = 5_000;
   const started = performance.now();
   const client = await raw.connect();
   try {
     await client.query('START TRANSACTION');
     for (let from = 1; from <= count; from += chunk) {
       const to = Math.min(count, from + chunk - 1);
+      const at = new Date().toISOString();
+      const entries = Array.from({ length: to - from + 1 }, (_, i) => benchEntry(from + i, at));
       await client.query(
-        `WITH g AS (
-           SELECT g, md5('bench-shipment-' || (g / 4))::uuid AS shipment_id, md5('bench-event-' || g)::uuid AS event_id,
-                  date_trunc('milliseconds', clock_timestamp()) AS at,
-                  (ARRAY['planned','dispatched','in_transit','arrived','received'])[1 + g % 4] AS before_status,
-                  (ARRAY['planned','dispatched','in_transit','arrived','received'])[2 + g % 4] AS after_status
-             FROM generate_series($1::int, $2::int) AS g),
-         entry AS (
-           INSERT INTO audit_entry (id, recorded_at, action, entity_type, entity_id, actor, request_id, before, after)
-           SELECT gen_random_uuid(), at, 'shipment.event_recorded', 'shipment', shipment_id, $3::jsonb,
-                  'bench-' || g,
-                  jsonb_build_object('id', shipment_id, 'status', before_status, 'version', 1 + g % 4),
-                  jsonb_build_object(
-                    'event', jsonb_build_object(
-                      'id', event_id, 'shipmentId', shipment_id, 'type', after_status,
-                      'occurredAt', to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-                      'recordedAt', to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-                      'location', jsonb_build_object('name', 'Kilis border crossing', 'latitude', '36.7184',
-                                                     'longitude', '37.1212'),
-                      'note', 'Convoy ' || (g % 97) || ' checked at the crossing; seals intact',
-                      'receipt', null, 'evidence', null, 'actor', $3::jsonb, 'voidsEventId', null),
-                    'shipment', jsonb_build_object(
-                      'id', shipment_id, 'status', after_status, 'version', 2 + g % 4,
-                      'updatedAt', to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
-             FROM g
-           RETURNING id, recorded_at)
-         INSERT INTO audit_queue (entry_id) SELECT id FROM entry ORDER BY recorded_at, id`,
-        [from, to, JSON.stringify(ACTOR)],
+        `WITH entry AS (
+           INSERT INTO audit_entry (id, recorded_at, action, entity_type, entity_id, actor, request_id, content)
+           SELECT id, $2::timestamptz, 'shipment.event_recorded', 'shipment', entity_id, $3::jsonb, request_id, content
+             FROM unnest($1::uuid[], $4::uuid[], $5::text[], $6::text[]) WITH ORDINALITY AS t(id, entity_id, request_id, content, n)
+            ORDER BY n
+           RETURNING id)
+         INSERT INTO audit_queue (entry_id) SELECT id FROM entry`,
+        [
+          entries.map((e) => e.id),
+          at,
+          JSON.stringify(ACTOR),
+          entries.map((e) => e.entityId),
+          entries.map((e) => e.requestId),
+          entries.map((e) => entryText(e)),
+        ],
       );
       if (to % 200_000 === 0 && to < count) log(`    ${to} entries written`);
     }
@@ -270,13 +299,10 @@ function download(baseUrl: string, path: string, token: string, file: string): P
   });
 }
 
-/** How the export's last line, the checkpoint ({origin, treeSize, …}), begins; entry lines never do. */
-const CHECKPOINT_START = Buffer.from('{"origin":');
-
 /**
- * Raw SHA-256 over exactly what a verifier hashes per leaf, from the export file: 0x00 ‖ each entry
- * line's bytes (the line as exported, a little longer than the canonical entry bytes, as the checkpoint
- * line is skipped). Only the hashing is timed, not the reading. Returns hashes per second.
+ * Raw SHA-256 over exactly what a verifier hashes per leaf: 0x00 ‖ each entry's bytes, taken from the
+ * export file (the stored canonical text behind each line's seq and leafHash; the checkpoint line is
+ * skipped). Only the hashing is timed: not the reading, not finding the lines. Returns hashes per second.
  */
 export function rawSha256(file: string): { lines: number; perSecond: number } {
   const prefix = Buffer.from([0]);
@@ -291,15 +317,20 @@ export function rawSha256(file: string): { lines: number; perSecond: number } {
       const read = readSync(fd, buffer, carry, buffer.length - carry, null);
       const end = carry + read;
       let start = 0;
-      const began = performance.now();
+      const entries: Buffer[][] = [];
       for (let newline = buffer.indexOf(10, start); newline !== -1 && newline < end; newline = buffer.indexOf(10, start)) {
-        const line = buffer.subarray(start, newline);
+        const split = splitExportLine(buffer.subarray(start, newline));
         start = newline + 1;
-        if (line.length === 0 || line.subarray(0, CHECKPOINT_START.length).equals(CHECKPOINT_START)) continue;
-        sink ^= createHash('sha256').update(prefix).update(line).digest()[0];
-        lines++;
+        if (split) entries.push(split.bytes);
+      }
+      const began = performance.now();
+      for (const parts of entries) {
+        const hash = createHash('sha256').update(prefix);
+        for (const part of parts) hash.update(part);
+        sink ^= hash.digest()[0];
       }
       hashingMs += performance.now() - began;
+      lines += entries.length;
       if (read === 0) break;
       carry = end - start;
       buffer.copy(buffer, 0, start, end);

@@ -15,6 +15,6 @@ export class AuditEntryEntity {
   @Column('uuid', { name: 'entity_id' }) entityId: string;
   @Column('jsonb') actor: object;
   @Column('text', { name: 'request_id', nullable: true }) requestId: string | null;
-  @Column('jsonb', { nullable: true }) before: object | null;
-  @Column('jsonb', { nullable: true }) after: object | null;
+  /** The entry's RFC 8785 canonical JSON (less seq and leafHash): the bytes its leaf hash covers. */
+  @Column('text') content: string;
 }

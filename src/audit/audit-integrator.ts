@@ -1,9 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { entryLeafHash } from './audit-entry.view';
 import { AuditLogRepository, subtreeKey } from './audit-log.repository';
 import { formatCheckpointBody, signNote } from './merkle/checkpoint-note';
-import { appendLeaves, rootFromFrontier, subtreeDecomposition, verifyConsistency } from './merkle/merkle-tree';
+import { appendLeaves, leafHash, rootFromFrontier, subtreeDecomposition, verifyConsistency } from './merkle/merkle-tree';
 import { SigningKeyHolder } from './signing-key.holder';
 import { consistencyProofFromStore } from './proofs';
 
@@ -71,12 +70,12 @@ export class AuditIntegrator implements OnApplicationBootstrap, OnApplicationShu
       const frontier = await this.frontier(manager, treeSize);
       if (latest) this.checkAgainstCheckpoint(latest, treeSize, rootFromFrontier(frontier));
 
-      const leafHashes = queued.map(({ entry }) => entryLeafHash(entry));
+      const leafHashes = queued.map(({ content }) => leafHash(content));
       const appended = appendLeaves(treeSize, frontier, leafHashes);
       if (queued.length) {
         await this.log.appendLeaves(
           manager,
-          queued.map(({ entry }, i) => ({ seq: treeSize + i, entryId: entry.id, leafHash: leafHashes[i] })),
+          queued.map(({ id }, i) => ({ seq: treeSize + i, entryId: id, leafHash: leafHashes[i] })),
           appended.completed,
         );
       }

@@ -1,15 +1,19 @@
 import { Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
+import QueryStream from 'pg-query-stream';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Keyset } from '../common/cursor';
 import { isoTimestamp, SqlParams } from '../common/sql';
-import type { AuditEntryView, EntryContent } from './audit-entry.view';
+import type { AuditEntryView } from './audit-entry.view';
 import type { PerfectSubtree, SubtreeRef } from './merkle/merkle-tree';
 
-/** An entry as served, built in SQL; `seq` and `leafHash` are null until the integrator sequences it. */
-const ENTRY_JSON = `json_build_object(
-  'seq', l.seq, 'id', e.id, 'recordedAt', ${isoTimestamp('e.recorded_at')}, 'action', e.action,
-  'entityType', e.entity_type, 'entityId', e.entity_id, 'actor', e.actor, 'requestId', e.request_id,
-  'before', e.before, 'after', e.after, 'leafHash', encode(l.leaf_hash, 'hex'))`;
+/**
+ * An entry as served: `seq`, the members of its stored canonical text, `leafHash`; `seq` and `leafHash`
+ * are null until the integrator sequences it. Built as text and cast to json, so the stored bytes are
+ * served as they are, not re-encoded through jsonb.
+ */
+const ENTRY_JSON = `('{"seq":' || coalesce(l.seq::text, 'null') || ',' || substr(e.content, 2, length(e.content) - 2)
+  || ',"leafHash":' || coalesce('"' || encode(l.leaf_hash, 'hex') || '"', 'null') || '}')::json`;
 
 export interface CheckpointRow {
   treeSize: number;
@@ -21,8 +25,8 @@ export interface CheckpointRow {
 export interface LeafRow {
   seq: number;
   leafHash: Buffer;
-  /** Null when the entry row is gone (tampering). */
-  entry: AuditEntryView | null;
+  /** The entry's stored canonical text; null when the entry row is gone (tampering). */
+  content: string | null;
 }
 
 export interface AuditFilter {
@@ -45,10 +49,9 @@ export class AuditLogRepository {
   }
 
   /** Committed entries that await their leaf index, oldest queued first. */
-  async queued(manager: EntityManager, limit: number): Promise<Array<{ entry: EntryContent }>> {
+  async queued(manager: EntityManager, limit: number): Promise<Array<{ id: string; content: string }>> {
     return manager.query(
-      `SELECT ${ENTRY_JSON} AS entry FROM audit_queue q JOIN audit_entry e ON e.id = q.entry_id
-         LEFT JOIN audit_leaf l ON FALSE ORDER BY q.enqueued LIMIT $1`,
+      `SELECT e.id, e.content FROM audit_queue q JOIN audit_entry e ON e.id = q.entry_id ORDER BY q.enqueued LIMIT $1`,
       [limit],
     );
   }
@@ -115,15 +118,60 @@ export class AuditLogRepository {
     );
   }
 
-  /** Leaves in index order from `fromSeq`, each with its entry as served (null when the entry is gone). */
+  /**
+   * Leaves in index order from `fromSeq`, each with its entry's stored text (null when the entry is gone).
+   * The entry is fetched per leaf by its unique id (a correlated subquery): a join would let the planner
+   * hash the whole entry table for every batch.
+   */
   async leaves(fromSeq: number, limit: number, toSeq?: number): Promise<LeafRow[]> {
-    const rows: Array<{ seq: string; leaf_hash: Buffer; entry: AuditEntryView | null }> = await this.manager.query(
-      `SELECT l.seq::text AS seq, l.leaf_hash, CASE WHEN e.id IS NULL THEN NULL ELSE ${ENTRY_JSON} END AS entry
-         FROM audit_leaf l LEFT JOIN audit_entry e ON e.id = l.entry_id
+    const rows: Array<{ seq: string; leaf_hash: Buffer; content: string | null }> = await this.manager.query(
+      `SELECT l.seq::text AS seq, l.leaf_hash, (SELECT e.content FROM audit_entry e WHERE e.id = l.entry_id) AS content
+         FROM audit_leaf l
         WHERE l.seq >= $1 AND ($3::int8 IS NULL OR l.seq <= $3) ORDER BY l.seq LIMIT $2`,
       [fromSeq, limit, toSeq ?? null],
     );
-    return rows.map((row) => ({ seq: Number(row.seq), leafHash: row.leaf_hash, entry: row.entry }));
+    return rows.map((row) => ({ seq: Number(row.seq), leafHash: row.leaf_hash, content: row.content }));
+  }
+
+  /**
+   * Every leaf below `treeSize` with its stored hash and the hash PostgreSQL recomputes from the stored
+   * entry text (null when the entry is gone): SHA-256(0x00 ‖ UTF-8 bytes), as RFC 9162 defines it, so
+   * entries need not cross the wire to be checked. Rows come in no particular order: one sequential pass
+   * over each table (hashed in a subquery, so the join carries 48 bytes per entry), streamed from a cursor;
+   * fetching entries by leaf order instead means a random index lookup per leaf. Schema-qualified
+   * functions: no other `sha256` can stand in.
+   */
+  forEachRecomputedLeaf(treeSize: number, each: (seq: number, leafHash: Buffer, recomputed: Buffer | null) => void): Promise<void> {
+    return this.stream<[string, Buffer, Buffer | null]>(
+      `SELECT l.seq, l.leaf_hash, e.recomputed
+         FROM audit_leaf l
+         LEFT JOIN (SELECT id, pg_catalog.sha256('\\x00'::bytea || pg_catalog.convert_to(content, 'UTF8')) AS recomputed
+                      FROM audit_entry OFFSET 0) e ON e.id = l.entry_id
+        WHERE l.seq < $1`,
+      [treeSize],
+      ([seq, leafHash, recomputed]) => each(Number(seq), leafHash, recomputed),
+    );
+  }
+
+  /** Every stored inner subtree (level ≥ 1) within the first `treeSize` leaves, in no particular order. */
+  forEachStoredSubtree(treeSize: number, each: (level: number, start: number, hash: Buffer) => void): Promise<void> {
+    return this.stream<[number, string, Buffer]>(
+      `SELECT level, start, hash FROM audit_subtree WHERE level >= 1 AND start + (1::int8 << level) <= $1`,
+      [treeSize],
+      ([level, start, hash]) => each(level, Number(start), hash),
+    );
+  }
+
+  /** Streams a query's rows (as arrays) from a cursor on a connection of its own. */
+  private async stream<Row>(sql: string, params: unknown[], each: (row: Row) => void): Promise<void> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      const client = (await runner.connect()) as PoolClient;
+      const rows = client.query(new QueryStream(sql, params, { batchSize: 5_000, rowMode: 'array' }));
+      for await (const row of rows as AsyncIterable<Row>) each(row);
+    } finally {
+      await runner.release();
+    }
   }
 
   /** Entries by recording time, keyset on (recorded_at, id); unsequenced ones included with seq null. */

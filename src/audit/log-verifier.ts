@@ -1,7 +1,9 @@
 import type { KeyObject } from 'node:crypto';
-import { entryLeafHash, type EntryContent } from './audit-entry.view';
 import { openSignedNote, parseCheckpointBody } from './merkle/checkpoint-note';
-import { appendLeaves, rootFromFrontier, type PerfectSubtree } from './merkle/merkle-tree';
+import { leafHash, RightEdge, type PerfectSubtree } from './merkle/merkle-tree';
+
+/** An entry's bytes: a buffer, a string (hashed as UTF-8) or pieces hashed in order. */
+export type EntryBytes = Uint8Array | string | readonly Uint8Array[];
 
 export interface SignedCheckpoint {
   treeSize: number;
@@ -32,7 +34,8 @@ interface Problem {
  */
 export class LogVerifier {
   private size = 0;
-  private frontier: Buffer[] = [];
+  /** The recomputed tree (stops growing once indexes no longer line up). */
+  private readonly edge = new RightEdge();
   private broken = false;
   private readonly problems: Problem[] = [];
   private readonly pending: SignedCheckpoint[];
@@ -48,37 +51,38 @@ export class LogVerifier {
   }
 
   /**
-   * Adds the next leaf. `entry` is the entry as served (null when it is missing); `claimedLeafHash`
-   * is the leaf hash the log stored or served for it (null when absent). Returns the perfect subtrees
-   * the recomputed tree completed, for callers that also check stored subtree hashes.
+   * Adds the next leaf. `entry` is the entry's bytes, its canonical JSON as stored or exported (null
+   * when the entry is missing); `claimedLeafHash` is the leaf hash the log stored or served for it
+   * (null when absent). Returns the perfect subtrees the recomputed tree completed, for callers that
+   * also check stored subtree hashes.
    */
-  addLeaf(seq: number, entry: EntryContent | null, claimedLeafHash: Buffer | null): PerfectSubtree[] {
+  addLeaf(seq: number, entry: EntryBytes | null, claimedLeafHash: Buffer | null): PerfectSubtree[] {
+    return this.addRecomputedLeaf(seq, entry === null ? null : leafHash(entry), claimedLeafHash);
+  }
+
+  /** As addLeaf, for a caller that hashed the entry's bytes itself (null when the entry is missing). */
+  addRecomputedLeaf(seq: number, hash: Buffer | null, claimedLeafHash: Buffer | null): PerfectSubtree[] {
     if (seq !== this.size) {
       this.report(this.size, seq > this.size ? `leaf ${this.size} is missing` : `leaf ${seq} appears twice`);
       this.broken = true; // indexes no longer line up: later roots cannot be compared
       return [];
     }
-    let hash: Buffer | null = null;
-    if (!entry) {
-      this.report(seq, `the entry of leaf ${seq} is missing`);
-    } else {
-      hash = entryLeafHash(entry);
-      if (claimedLeafHash && !hash.equals(claimedLeafHash)) this.report(seq, `entry ${seq} does not match its leaf hash`);
-    }
-    const leaf = hash ?? claimedLeafHash;
+    if (!hash) this.report(seq, `the entry of leaf ${seq} is missing`);
+    else if (claimedLeafHash && !hash.equals(claimedLeafHash)) this.report(seq, `entry ${seq} does not match its leaf hash`);
+    // Without its entry, the stored hash stands in (if it is one) so that later roots can still be compared.
+    const leaf = hash ?? (claimedLeafHash?.length === 32 ? claimedLeafHash : null);
     if (!leaf || this.broken) {
       this.broken = true;
       this.size += 1;
       return [];
     }
-    const appended = appendLeaves(this.size, this.frontier, [leaf]);
-    this.size = appended.treeSize;
-    this.frontier = appended.frontier;
+    const completed = this.edge.append(leaf);
+    this.size += 1;
     while (this.pending.length && this.pending[0].treeSize <= this.size) {
       const checkpoint = this.pending.shift()!;
       if (checkpoint.treeSize === this.size) this.compareRoot(checkpoint);
     }
-    return appended.completed;
+    return completed;
   }
 
   /** A stored subtree hash that differs from the recomputed one: the stored tree state was rewritten. */
@@ -107,7 +111,7 @@ export class LogVerifier {
     const report: VerificationReport = {
       valid: this.problems.length === 0,
       treeSize: this.size,
-      rootHash: rootFromFrontier(this.frontier).toString('hex'),
+      rootHash: this.edge.root().toString('hex'),
       checked: this.size,
     };
     if (!report.valid) {
@@ -121,7 +125,7 @@ export class LogVerifier {
 
   private compareRoot(checkpoint: SignedCheckpoint): void {
     if (this.broken) return;
-    if (rootFromFrontier(this.frontier).equals(checkpoint.rootHash)) {
+    if (this.edge.root().equals(checkpoint.rootHash)) {
       this.provenSize = Math.max(this.provenSize, checkpoint.treeSize);
     } else {
       this.report(undefined, `the entries do not produce the root signed in checkpoint ${checkpoint.treeSize}`);

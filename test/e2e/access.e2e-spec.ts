@@ -53,7 +53,7 @@ describe('access: bearer tokens and roles', () => {
 
   async function auditEntries(entityId: string) {
     const { rows } = await service.db.query(
-      `SELECT action, entity_type, actor, request_id, before, after FROM audit_entry WHERE entity_id = $1 ORDER BY recorded_at`,
+      `SELECT action, entity_type, actor, request_id, content::json->'before' AS before, content::json->'after' AS after FROM audit_entry WHERE entity_id = $1 ORDER BY recorded_at`,
       [entityId],
     );
     return rows;

@@ -1036,7 +1036,7 @@ describe('delivery lifecycle', () => {
       expect(dispatched.status).toBe(201);
       const requestId = dispatched.headers.get('x-request-id');
       const { rows } = await service.db.query(
-        `SELECT action, request_id, after FROM audit_entry WHERE entity_id = $1 AND action LIKE 'shipment.event%'`,
+        `SELECT action, request_id, content::json->'after' AS after FROM audit_entry WHERE entity_id = $1 AND action LIKE 'shipment.event%'`,
         [shipment.id],
       );
       expect(rows).toHaveLength(1);
@@ -1048,7 +1048,7 @@ describe('delivery lifecycle', () => {
 
       const voided = await voidEvent(shipment.id, dispatched.body.event.id);
       const { rows: voids } = await service.db.query(
-        `SELECT request_id, after FROM audit_entry WHERE entity_id = $1 AND action = 'shipment.event_voided'`,
+        `SELECT request_id, content::json->'after' AS after FROM audit_entry WHERE entity_id = $1 AND action = 'shipment.event_voided'`,
         [shipment.id],
       );
       expect(voids).toHaveLength(1);

@@ -54,7 +54,8 @@ describe('organizations', () => {
 
   async function auditEntries(entityId: string) {
     const { rows } = await service.db.query(
-      `SELECT action, entity_type, entity_id, actor, request_id, before, after
+      `SELECT action, entity_type, entity_id, actor, request_id, content::json->'before' AS before,
+              content::json->'after' AS after
          FROM audit_entry WHERE entity_id = $1 ORDER BY recorded_at`,
       [entityId],
     );
@@ -414,7 +415,7 @@ describe('organizations', () => {
         BEGIN RAISE EXCEPTION 'e2e test refuses this audit entry'; END $$`);
       await service.db.query(`
         CREATE TRIGGER e2e_refuse_audit BEFORE INSERT ON audit_entry FOR EACH ROW
-        WHEN (NEW.after->>'name' LIKE 'Doomed%') EXECUTE FUNCTION e2e_refuse_audit()`);
+        WHEN (NEW.content::json->'after'->>'name' LIKE 'Doomed%') EXECUTE FUNCTION e2e_refuse_audit()`);
       try {
         await work();
       } finally {

@@ -104,7 +104,7 @@ describe('shipments', () => {
   const auditEntries = async (entityId: string) =>
     (
       await service.db.query(
-        `SELECT action, before, after, request_id, actor FROM audit_entry WHERE entity_id = $1 ORDER BY recorded_at, id`,
+        `SELECT action, content::json->'before' AS before, content::json->'after' AS after, request_id, actor FROM audit_entry WHERE entity_id = $1 ORDER BY recorded_at, id`,
         [entityId],
       )
     ).rows;

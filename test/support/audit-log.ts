@@ -51,12 +51,17 @@ const sha256 = (...parts: Uint8Array[]) => {
   return hash.digest();
 };
 
-/** RFC 9162 leaf hash of a served entry: SHA-256(0x00 ‖ RFC 8785 JSON of the entry less seq and leafHash). */
-export function leafHashOf(entry: ServedEntry | Record<string, unknown>): Buffer {
+/** The entry's bytes as text: RFC 8785 JSON of the served entry less seq and leafHash (what the log stores). */
+export function contentOf(entry: ServedEntry | Record<string, unknown>): string {
   const { seq: _seq, leafHash: _leafHash, ...content } = entry as Record<string, unknown>;
   const text = canonicalize(content);
   if (text === undefined) throw new Error('entry cannot be canonicalized');
-  return sha256(Buffer.from([0x00]), Buffer.from(text, 'utf8'));
+  return text;
+}
+
+/** RFC 9162 leaf hash of a served entry: SHA-256(0x00 ‖ RFC 8785 JSON of the entry less seq and leafHash). */
+export function leafHashOf(entry: ServedEntry | Record<string, unknown>): Buffer {
+  return sha256(Buffer.from([0x00]), Buffer.from(contentOf(entry), 'utf8'));
 }
 
 /** RFC 9162 MTH, straight from the definition (k = the largest power of two below n). */

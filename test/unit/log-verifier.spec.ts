@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { entryLeafHash, type EntryContent } from '../../src/audit/audit-entry.view';
+import { entryBytes, entryLeafHash, exportLine, splitExportLine, entryText, type EntryContent } from '../../src/audit/audit-entry.view';
 import { LogVerifier, type SignedCheckpoint } from '../../src/audit/log-verifier';
 import { formatCheckpointBody, signNote } from '../../src/audit/merkle/checkpoint-note';
 import { rootFromLeaves } from '../../src/audit/merkle/merkle-tree';
@@ -29,7 +29,7 @@ function checkpoint(entries: EntryContent[], size: number, key = privateKey): Si
 
 function verify(entries: Array<EntryContent | null>, checkpoints: SignedCheckpoint[], hashes = entries.map((e) => (e ? entryLeafHash(e) : null))) {
   const verifier = new LogVerifier(checkpoints, KEY_NAME, publicKey);
-  entries.forEach((e, seq) => verifier.addLeaf(seq, e, hashes[seq]));
+  entries.forEach((e, seq) => verifier.addLeaf(seq, e && entryBytes(e), hashes[seq]));
   return verifier.finish();
 }
 
@@ -57,7 +57,7 @@ describe('LogVerifier', () => {
   it('names a missing entry and a missing leaf', () => {
     expect(verify(entries.map((e, i) => (i === 4 ? null : e)), checkpoints).firstInvalidSeq).toBe(4);
     const verifier = new LogVerifier(checkpoints, KEY_NAME, publicKey);
-    entries.forEach((e, seq) => seq !== 6 && verifier.addLeaf(seq, e, entryLeafHash(e)));
+    entries.forEach((e, seq) => seq !== 6 && verifier.addLeaf(seq, entryText(e), entryLeafHash(e)));
     expect(verifier.finish().firstInvalidSeq).toBe(6);
   });
 
@@ -83,8 +83,32 @@ describe('LogVerifier', () => {
 
   it('reports a rewritten stored subtree at its first leaf', () => {
     const verifier = new LogVerifier(checkpoints, KEY_NAME, publicKey);
-    entries.forEach((e, seq) => verifier.addLeaf(seq, e, entryLeafHash(e)));
+    entries.forEach((e, seq) => verifier.addLeaf(seq, entryBytes(e), entryLeafHash(e)));
     verifier.reportSubtree(4, 4);
     expect(verifier.finish()).toMatchObject({ valid: false, firstInvalidSeq: 4 });
+  });
+});
+
+describe('export lines', () => {
+  const stored = entryText({ ...entry(7), after: { name: 'Міністерство охорони здоров\'я України', note: 'line\nbreak "quoted"' } });
+  const hash = entryLeafHash(JSON.parse(stored));
+  const line = exportLine(7, hash.toString('hex'), stored);
+
+  it('is the served entry as JSON, with seq and leafHash', () => {
+    expect(JSON.parse(line)).toEqual({ seq: 7, leafHash: hash.toString('hex'), ...JSON.parse(stored) });
+    expect(line.endsWith('}\n')).toBe(true);
+  });
+
+  it('gives back the stored bytes without parsing, so their leaf hash is the stored one', () => {
+    const split = splitExportLine(Buffer.from(line.trimEnd(), 'utf8'))!;
+    expect(split.seq).toBe(7);
+    expect(split.leafHash).toEqual(hash);
+    expect(Buffer.concat(split.bytes).toString('utf8')).toBe(stored);
+  });
+
+  it('leaves lines of any other shape to the parser', () => {
+    expect(splitExportLine(Buffer.from(JSON.stringify({ ...JSON.parse(stored), seq: 7, leafHash: hash.toString('hex') })))).toBeUndefined();
+    expect(splitExportLine(Buffer.from(`{"seq":07,"leafHash":"${hash.toString('hex')}",${stored.slice(1)}`))).toBeUndefined();
+    expect(splitExportLine(Buffer.from(line.trimEnd().slice(0, -1)))).toBeUndefined();
   });
 });

@@ -10,9 +10,9 @@
  * 2 on a usage error.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { createReadStream, readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { LogVerifier, type SignedCheckpoint } from '../log-verifier';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { entryBytes, splitExportLine } from '../audit-entry.view';
+import { LogVerifier, type EntryBytes, type SignedCheckpoint } from '../log-verifier';
 
 interface CheckpointJson {
   origin: string;
@@ -47,35 +47,95 @@ const toSigned = (checkpoint: CheckpointJson): SignedCheckpoint => ({
   note: checkpoint.note,
 });
 
-async function* lines(file: string): AsyncGenerator<{ number: number; value: Record<string, unknown> }> {
+const NEWLINE = 0x0a;
+const MISSING = Buffer.from('"missing":true}');
+/** How the checkpoint line ({origin, treeSize, …}, as GET /audit/checkpoint serves it) begins. */
+const CHECKPOINT_START = Buffer.from('{"origin":');
+
+/**
+ * Calls `each` with every non-blank line of the file as a byte view (no decoding, no copy), numbered
+ * from 1. Synchronous reads into one large buffer: a log of millions of lines is read at disk speed.
+ */
+function forEachLine(file: string, each: (number: number, line: Buffer) => void): void {
+  const fd = openSync(file, 'r');
+  let buffer = Buffer.allocUnsafe(16 * 1024 * 1024);
+  let filled = 0;
   let number = 0;
-  for await (const line of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) {
-    number += 1;
-    if (line.trim() === '') continue;
-    try {
-      yield { number, value: JSON.parse(line) };
-    } catch {
-      throw new Error(`line ${number} is not JSON`);
+  try {
+    for (;;) {
+      if (filled === buffer.length) buffer = Buffer.concat([buffer, Buffer.allocUnsafe(buffer.length)]); // a line longer than the buffer
+      const read = readSync(fd, buffer, filled, buffer.length - filled, null);
+      const end = filled + read;
+      let start = 0;
+      for (let newline = buffer.indexOf(NEWLINE, start); newline !== -1 && newline < end; newline = buffer.indexOf(NEWLINE, start)) {
+        number += 1;
+        const line = buffer.subarray(start, buffer[newline - 1] === 0x0d ? newline - 1 : newline);
+        if (line.length) each(number, line);
+        start = newline + 1;
+      }
+      if (read === 0) {
+        if (end > start) each(number + 1, buffer.subarray(start, end));
+        return;
+      }
+      buffer.copy(buffer, 0, start, end);
+      filled = end - start;
     }
+  } finally {
+    closeSync(fd);
   }
 }
 
+/** The export's last line, the checkpoint, read from the end of the file. */
+function checkpointLine(file: string): CheckpointJson {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const tail = Buffer.alloc(Math.min(size, 64 * 1024));
+    readSync(fd, tail, 0, tail.length, size - tail.length);
+    const text = tail.toString('utf8').trimEnd();
+    const value = JSON.parse(text.slice(text.lastIndexOf('\n') + 1)) as Partial<CheckpointJson>;
+    if (typeof value.note !== 'string' || typeof value.treeSize !== 'number') throw new Error();
+    return value as CheckpointJson;
+  } catch {
+    throw new Error('the export does not end with its checkpoint line');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * One entry line: seq, claimed leaf hash and the entry's bytes. Lines as the service exports them are
+ * sliced (the bytes are the stored canonical text, see exportLine); any other JSON object with `seq` is
+ * parsed and canonicalized, so an export rewritten by other tools still verifies if its content is intact.
+ */
+function readEntry(number: number, line: Buffer): { seq: number; claimed: Buffer | null; bytes: EntryBytes | null } {
+  const split = splitExportLine(line);
+  if (split) return { seq: split.seq, claimed: split.leafHash, bytes: split.bytes[1].equals(MISSING) ? null : split.bytes };
+  let value: Record<string, unknown>;
+  try {
+    value = JSON.parse(line.toString('utf8'));
+  } catch {
+    throw new Error(`line ${number} is not JSON`);
+  }
+  if (typeof value.seq !== 'number') throw new Error(`line ${number} has no seq`);
+  const claimed = typeof value.leafHash === 'string' ? Buffer.from(value.leafHash, 'hex') : null;
+  const { seq, leafHash: _leafHash, missing, ...entry } = value;
+  return { seq: seq as number, claimed, bytes: missing ? null : entryBytes(entry as never) };
+}
+
 export async function verifyExport(file: string, publicKey: KeyObject, older?: CheckpointJson, keyNameOverride?: string) {
-  let checkpoint: CheckpointJson | undefined;
-  for await (const { value } of lines(file)) if (typeof value.note === 'string') checkpoint = value as unknown as CheckpointJson;
-  if (!checkpoint) throw new Error('the export has no checkpoint line');
+  const checkpoint = checkpointLine(file);
   const keyName = keyNameOverride ?? checkpoint.origin;
   const verifier = new LogVerifier([toSigned(checkpoint), ...(older ? [toSigned(older)] : [])], keyName, publicKey);
   let first: number | undefined;
-  for await (const { number, value } of lines(file)) {
-    if (typeof value.note === 'string') continue;
-    if (typeof value.seq !== 'number') throw new Error(`line ${number} has no seq`);
-    first ??= value.seq;
+  forEachLine(file, (number, line) => {
+    // The checkpoint is the last line; entry lines never begin as it does.
+    if (line.subarray(0, CHECKPOINT_START.length).equals(CHECKPOINT_START)) return;
+    const { seq, claimed, bytes } = readEntry(number, line);
+    first ??= seq;
     if (first !== 0) throw new Error(`the export starts at seq ${first}; the root can only be checked from seq 0 (export without fromSeq)`);
-    const claimed = typeof value.leafHash === 'string' ? Buffer.from(value.leafHash, 'hex') : null;
-    const { seq: _seq, leafHash: _leafHash, missing, ...entry } = value;
-    verifier.addLeaf(value.seq, missing ? null : (entry as never), claimed);
-  }
+    verifier.addLeaf(seq, bytes, claimed);
+  });
   return { checkpoint, report: verifier.finish() };
 }
 

@@ -66,8 +66,12 @@ export interface AppendResult {
 const LEAF_PREFIX = Buffer.from([0x00]);
 const NODE_PREFIX = Buffer.from([0x01]);
 
-export function leafHash(entryBytes: Uint8Array): Buffer {
-  return createHash('sha256').update(LEAF_PREFIX).update(entryBytes).digest();
+/** SHA-256(0x00 ‖ entry bytes); the bytes may come in pieces (views on a larger buffer), hashed in order. */
+export function leafHash(entryBytes: Uint8Array | string | readonly Uint8Array[]): Buffer {
+  const hash = createHash('sha256').update(LEAF_PREFIX);
+  if (Array.isArray(entryBytes)) for (const part of entryBytes) hash.update(part);
+  else hash.update(entryBytes as Uint8Array | string);
+  return hash.digest();
 }
 
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
@@ -317,6 +321,55 @@ export function rootFromFrontier(frontier: readonly Buffer[]): Buffer {
 }
 
 /**
+ * A growing tree held as its right edge (a compact range): the perfect subtrees whose sizes are the set
+ * bits of the tree size, largest first. Appending a leaf is a binary increment whose carries hash pairs,
+ * so n appends cost about 2n hashes in all; the root is computed only when asked for.
+ */
+export class RightEdge {
+  /** Right-edge subtrees, sizes strictly decreasing. */
+  private readonly stack: PerfectSubtree[];
+  private size: number;
+
+  /** Throws if the frontier does not have one 32-byte hash per set bit of treeSize. */
+  constructor(treeSize = 0, frontier: readonly Buffer[] = []) {
+    const layout = subtreeDecomposition(0, treeSize);
+    if (layout.length !== frontier.length || !frontier.every(isHash)) {
+      throw new RangeError(`frontier does not match a tree of size ${treeSize}`);
+    }
+    this.stack = layout.map((ref, i) => ({ ...ref, level: log2(ref.size), hash: frontier[i] }));
+    this.size = treeSize;
+  }
+
+  get treeSize(): number {
+    return this.size;
+  }
+
+  get frontier(): Buffer[] {
+    return this.stack.map((subtree) => subtree.hash);
+  }
+
+  root(): Buffer {
+    return rootFromFrontier(this.frontier);
+  }
+
+  /** Appends one leaf; returns the perfect subtrees it completed, the leaf itself first, children before parents. */
+  append(hash: Buffer): PerfectSubtree[] {
+    if (!isHash(hash)) throw new RangeError(`leaf hash at position ${this.size} is not ${HASH_SIZE} bytes`);
+    assertSize(this.size + 1, 'resulting treeSize');
+    let node: PerfectSubtree = { start: this.size, size: 1, level: 0, hash };
+    const completed = [node];
+    for (let top = this.stack.at(-1); top !== undefined && top.size === node.size; top = this.stack.at(-1)) {
+      this.stack.pop();
+      node = { start: top.start, size: top.size * 2, level: top.level + 1, hash: nodeHash(top.hash, node.hash) };
+      completed.push(node);
+    }
+    this.stack.push(node);
+    this.size += 1;
+    return completed;
+  }
+}
+
+/**
  * Appends leaf hashes to a tree of `treeSize` leaves whose right edge is `frontier`, in O(k + log n)
  * hashes for k new leaves. Throws if the frontier does not have one 32-byte hash per set bit of treeSize.
  */
@@ -325,38 +378,9 @@ export function appendLeaves(
   frontier: readonly Buffer[],
   newLeafHashes: readonly Buffer[],
 ): AppendResult {
-  const layout = subtreeDecomposition(0, treeSize);
-  if (layout.length !== frontier.length || !frontier.every(isHash)) {
-    throw new RangeError(`frontier does not match a tree of size ${treeSize}`);
-  }
-  // Stack of right-edge subtrees, sizes strictly decreasing; appending is binary increment with carries.
-  const stack: PerfectSubtree[] = layout.map((ref, i) => ({
-    ...ref,
-    level: log2(ref.size),
-    hash: frontier[i],
-  }));
-  const completed: PerfectSubtree[] = [];
-  let size = treeSize;
-  for (const hash of newLeafHashes) {
-    if (!isHash(hash)) throw new RangeError(`leaf hash at position ${size} is not ${HASH_SIZE} bytes`);
-    let node: PerfectSubtree = { start: size, size: 1, level: 0, hash };
-    completed.push(node);
-    for (let top = stack.at(-1); top !== undefined && top.size === node.size; top = stack.at(-1)) {
-      stack.pop();
-      node = {
-        start: top.start,
-        size: top.size * 2,
-        level: top.level + 1,
-        hash: nodeHash(top.hash, node.hash),
-      };
-      completed.push(node);
-    }
-    stack.push(node);
-    size += 1;
-  }
-  assertSize(size, 'resulting treeSize');
-  const newFrontier = stack.map((s) => s.hash);
-  return { treeSize: size, frontier: newFrontier, root: rootFromFrontier(newFrontier), completed };
+  const edge = new RightEdge(treeSize, frontier);
+  const completed = newLeafHashes.flatMap((hash) => edge.append(hash));
+  return { treeSize: edge.treeSize, frontier: edge.frontier, root: edge.root(), completed };
 }
 
 function foldFromRight(hashes: readonly Buffer[]): Buffer {
