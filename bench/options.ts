@@ -18,6 +18,12 @@ export interface BenchOptions {
   profile: boolean;
   /** Audit entries loaded by SQL for the audit-verify measurement (0: skip it). */
   auditEntries: number;
+  /** Shipments loaded by SQL for the scale section (0: skip it). */
+  scaleShipments: number;
+  /** Lines per shipment in the scale section. */
+  scaleLines: number;
+  /** Pages of 50 behind the scale section's deep cursors. */
+  scaleDepth: number;
 }
 
 export const USAGE = `Usage: node dist/bench/run.js [options]
@@ -31,6 +37,11 @@ export const USAGE = `Usage: node dist/bench/run.js [options]
   --profile            run the service under --cpu-prof and summarise where its CPU time went
   --audit-entries=N    audit entries loaded by SQL, then verified online and offline (default
                        1000000, quick 50000; 0 skips audit-verify)
+  --scale-shipments=N  shipments (with their lines) loaded by SQL for the scale section: lists,
+                       lookups and summaries at that size (default 1000000, quick 20000; 0 skips it);
+                       each of its queries runs half of --duration and --warmup (quick: 1 s, 1 run)
+  --scale-lines=N      lines per scale shipment (default 5)
+  --scale-depth=N      pages of 50 behind the deep cursors (default 100)
 Environment: DATABASE_URL (a PostgreSQL server on which a fresh database aidtrail_bench_<pid> is created
 and dropped; unset: an embedded PostgreSQL under .data/bench), BENCH_DATA_DIR (overrides .data/bench).`;
 
@@ -41,7 +52,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     if (!match) throw new UsageError(`unknown argument ${arg}`);
     flags.set(match[1], match[2] ?? true);
   }
-  const known = ['quick', 'duration', 'warmup', 'connections', 'rounds', 'only', 'json', 'profile', 'audit-entries', 'help'];
+  const known = ['quick', 'duration', 'warmup', 'connections', 'rounds', 'only', 'json', 'profile', 'audit-entries', 'scale-shipments',
+    'scale-lines', 'scale-depth', 'help'];
   for (const name of flags.keys())
     if (!known.includes(name)) throw new UsageError(`unknown option --${name}`);
   if (flags.has('help')) throw new UsageError('');
@@ -85,6 +97,9 @@ export function parseOptions(argv: string[]): BenchOptions {
     jsonFile: text('json'),
     profile: flags.get('profile') === true,
     auditEntries: integer('audit-entries', quick ? 50_000 : 1_000_000, 0),
+    scaleShipments: integer('scale-shipments', quick ? 20_000 : 1_000_000, 0),
+    scaleLines: integer('scale-lines', 5),
+    scaleDepth: integer('scale-depth', 100),
   };
 }
 

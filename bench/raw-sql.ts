@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Principal } from '../src/access/principal';
+import type { Keyset } from '../src/common/cursor';
+import { SqlParams } from '../src/common/sql';
 import { TokensRepository } from '../src/access/tokens.repository';
 import { LedgerTransaction } from '../src/database/ledger-transaction';
 import { OrganizationsRepository } from '../src/organizations/organizations.repository';
 import { organizationScope } from '../src/shipments/shipment-scope';
+import type { ShipmentFilterDto, ShipmentSort } from '../src/shipments/dto/list-shipments-query.dto';
 import type { ShipmentRecord } from '../src/shipments/shipments.repository';
-import { ShipmentsRepository } from '../src/shipments/shipments.repository';
+import { ShipmentsRepository, shipmentFilterConditions } from '../src/shipments/shipments.repository';
 import { RequestFailure } from './load';
 
 /**
@@ -35,6 +38,13 @@ import { RequestFailure } from './load';
  * GET /api/v1/shipments/:reference (ShipmentsService.get):
  *   AuthGuard → TokensRepository.findActiveBySecret   one pooled query
  *   ShipmentsRepository.findView(reference, scope)    one pooled query              2 round trips
+ *
+ * GET /api/v1/shipments?filters&cursor (ShipmentsService.list), the same way:
+ *   AuthGuard → TokensRepository.findActiveBySecret   one pooled query
+ *   ShipmentsRepository.list(filter, scope, sort, limit + 1, keyset)                  2 round trips
+ *
+ * GET /api/v1/reports/summary?groupBy&filters: see summaryStatement (the aggregation the contract
+ * describes over the shared shipment filter; not the reports module's own SQL).
  */
 export class RawSql {
   private readonly pool: Pool;
@@ -114,6 +124,38 @@ export class RawSql {
     return view;
   }
 
+  /** GET /api/v1/shipments without HTTP: the rows of one page (limit + 1, as the service asks). */
+  async listShipments(secret: string, filter: ShipmentFilterDto, sort: ShipmentSort, limit: number, after?: Keyset) {
+    const principal = await this.authenticate(secret);
+    return this.shipments.list(filter, organizationScope(principal), sort, limit, after);
+  }
+
+  /** The list query's rows for a given scope, without a token (setting up deep cursors). */
+  listRows(filter: ShipmentFilterDto, scope: string | null, sort: ShipmentSort, limit: number, after?: Keyset) {
+    return this.shipments.list(filter, scope, sort, limit, after);
+  }
+
+  /** The list's exact SQL and parameters, as the repository sends them (for EXPLAIN). */
+  listStatement(filter: ShipmentFilterDto, scope: string | null, sort: ShipmentSort, limit: number, after?: Keyset): Statement {
+    return captured((repository) => repository.list(filter, scope, sort, limit, after));
+  }
+
+  /** The lookup's exact SQL and parameters (for EXPLAIN). */
+  findViewStatement(idOrReference: string, scope: string | null): Statement {
+    return captured((repository) => repository.findView(idOrReference, scope));
+  }
+
+  /** GET /api/v1/reports/summary without HTTP (see summaryStatement). */
+  async summary(secret: string, groupBy: string, filter: ShipmentFilterDto) {
+    const principal = await this.authenticate(secret);
+    const { sql, parameters } = summaryStatement(groupBy, filter, organizationScope(principal));
+    return (await this.pool.query(sql, parameters)).rows;
+  }
+
+  summaryStatement(groupBy: string, filter: ShipmentFilterDto): Statement {
+    return summaryStatement(groupBy, filter, null);
+  }
+
   /** A query for setting up or checking (not measured). */
   async query<Row = any>(sql: string, parameters: unknown[] = []): Promise<Row[]> {
     return (await this.pool.query(sql, parameters)).rows as Row[];
@@ -150,4 +192,67 @@ function clientManager(connection: Queryable): EntityManager {
 function poolDataSource(pool: Pool): DataSource {
   const manager = clientManager(pool);
   return { query: manager.query, manager } as unknown as DataSource;
+}
+
+/** One SQL statement with its positional parameters. */
+export interface Statement {
+  sql: string;
+  parameters: unknown[];
+}
+
+/** Runs a repository method against a data source that only records the statement it is handed. */
+function captured(call: (repository: ShipmentsRepository) => Promise<unknown>): Statement {
+  let statement: Statement | undefined;
+  const record = async (sql: string, parameters: unknown[] = []) => {
+    statement = { sql, parameters };
+    return [];
+  };
+  const manager = { query: record } as unknown as EntityManager;
+  void call(new ShipmentsRepository({ query: record, manager } as unknown as DataSource));
+  if (!statement) throw new Error('the repository sent no statement synchronously');
+  return statement;
+}
+
+const GROUP_KEYS: Record<string, { key: string; label: string }> = {
+  status: { key: 's.status', label: 's.status' },
+  destinationCountry: { key: 'rtrim(s.destination_country)', label: 'rtrim(s.destination_country)' },
+  month: { key: `to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM')`, label: `to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM')` },
+  donor: { key: 's.donor_id::text', label: '(SELECT name FROM organization o WHERE o.id = s.donor_id)' },
+  recipient: { key: 's.recipient_id::text', label: '(SELECT name FROM organization o WHERE o.id = s.recipient_id)' },
+};
+
+/**
+ * The summary report as the contract describes it ({key, label, shipments, lines, declaredValue per
+ * currency, quantities per unit}) over the shared shipment filter and scope, in one statement: the
+ * reference the API's figure stands beside. Shipment-level keys only (not category).
+ */
+function summaryStatement(groupBy: string, filter: ShipmentFilterDto, scope: string | null): Statement {
+  const group = GROUP_KEYS[groupBy];
+  if (!group) throw new Error(`summary twin: groupBy=${groupBy} is not supported`);
+  const params = new SqlParams();
+  const conditions = [...shipmentFilterConditions(params, filter)];
+  if (scope) {
+    const org = params.add(scope);
+    conditions.push(`(s.donor_id = ${org} OR s.recipient_id = ${org}
+      OR EXISTS (SELECT 1 FROM shipment_partner vp WHERE vp.shipment_id = s.id AND vp.organization_id = ${org}))`);
+  }
+  const sql = `
+    WITH f AS MATERIALIZED (
+           SELECT s.id, ${group.key} AS key, ${group.label} AS label FROM shipment s
+            WHERE ${conditions.length ? conditions.join(' AND ') : 'TRUE'}),
+         l AS MATERIALIZED (
+           SELECT f.key, i.quantity, i.unit, i.unit_value, i.currency FROM f JOIN shipment_item i ON i.shipment_id = f.id),
+         value AS (
+           SELECT key, json_agg(json_build_object('currency', currency, 'amount', amount::text) ORDER BY currency) AS v
+             FROM (SELECT key, currency, sum(quantity * unit_value) AS amount FROM l WHERE unit_value IS NOT NULL GROUP BY 1, 2) x
+            GROUP BY key),
+         quantity AS (
+           SELECT key, json_agg(json_build_object('unit', unit, 'quantity', quantity::text) ORDER BY unit) AS q
+             FROM (SELECT key, unit, sum(quantity) AS quantity FROM l GROUP BY 1, 2) x GROUP BY key),
+         lines AS (SELECT key, count(*)::int AS lines FROM l GROUP BY key)
+    SELECT f.key, min(f.label) AS label, count(*)::int AS shipments, coalesce(min(lines.lines), 0) AS lines,
+           coalesce(min(value.v::text), '[]')::json AS "declaredValue", coalesce(min(quantity.q::text), '[]')::json AS quantities
+      FROM f LEFT JOIN lines USING (key) LEFT JOIN value USING (key) LEFT JOIN quantity USING (key)
+     GROUP BY f.key ORDER BY f.key`;
+  return { sql, parameters: params.values };
 }

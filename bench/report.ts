@@ -219,3 +219,53 @@ export function toJson(results: MeasurementResult[], settings: Record<string, un
     results: results.map((r) => ({ ...r, failures: Object.fromEntries(r.failures) })),
   };
 }
+
+/** A scale measurement that was not run, with why (e.g. the summary endpoint answering 404). */
+export interface SkippedMeasurement {
+  name: string;
+  reason: string;
+}
+
+/**
+ * The scale section's table: each query through the API beside its raw SQL twin, then, per list, what
+ * a deep page costs against page 1 (keyset pagination: the ratio should stay near 1 at any depth).
+ */
+export function formatScaleResults(results: MeasurementResult[], skipped: SkippedMeasurement[]): string {
+  const rows = results.map((r) => [
+    r.name,
+    fixed(r.api.throughput, 1),
+    fixed(r.raw.throughput, 1),
+    fixed(r.ratio, 2),
+    `>= ${r.target.toFixed(2)}`,
+    r.met ? 'met' : 'MISSED',
+    `${fixed(r.api.p50Ms, 2)} / ${fixed(r.api.p99Ms, 2)}`,
+    `${fixed(r.raw.p50Ms, 2)} / ${fixed(r.raw.p99Ms, 2)}`,
+  ]);
+  for (const s of skipped) rows.push([s.name, s.reason, '', '', '', '', '', '']);
+  const main = table(
+    ['operation', 'API req/s', 'raw SQL req/s', 'ratio', 'target', 'result', 'API p50 / p99 ms', 'raw p50 / p99 ms'],
+    rows,
+    (column) => column !== 0 && column !== 5,
+  );
+  const depthRows = results
+    .filter((r) => r.name.endsWith('-deep'))
+    .map((deep) => {
+      const first = results.find((r) => r.name === deep.name.replace(/-deep$/, ''));
+      if (!first) return null;
+      return [
+        deep.name.replace(/-deep$/, ''),
+        `${fixed(first.api.p50Ms, 2)} / ${fixed(deep.api.p50Ms, 2)}`,
+        fixed(deep.api.p50Ms / first.api.p50Ms, 2),
+        `${fixed(first.raw.p50Ms, 2)} / ${fixed(deep.raw.p50Ms, 2)}`,
+        fixed(deep.raw.p50Ms / first.raw.p50Ms, 2),
+      ];
+    })
+    .filter((row): row is string[] => row !== null);
+  if (depthRows.length === 0) return main;
+  const depth = table(
+    ['keyset list', 'API p50 ms page 1 / deep', 'deep / page 1', 'raw p50 ms page 1 / deep', 'deep / page 1'],
+    depthRows,
+    (column) => column !== 0,
+  );
+  return `${main}\n\n${depth}`;
+}

@@ -10,7 +10,9 @@
  * at N concurrent connections: the API through keep-alive HTTP, the raw side through a pg.Pool of N
  * connections sending the service's own statements. It prints throughput, the API/raw ratio against
  * its target, latencies and CPU per request; it reports and does not assert, except that any failed
- * request makes the exit code 1.
+ * request makes the exit code 1. Last, the scale section (bench/scale.ts) loads --scale-shipments
+ * shipments by SQL and measures lists (page 1 and a deep cursor), lookups and summaries at that size the
+ * same way, with the plans of the main queries.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -32,10 +34,12 @@ import {
   formatFailures,
   formatVerification,
   formatResults,
+  formatScaleResults,
   MeasurementResult,
   sideResult,
   toJson,
 } from './report';
+import { explain, loadScaleData, Plan, ScaleData, scaleMeasurements, Skipped } from './scale';
 import { seedParties } from './seed';
 import { ServiceProcess, startService } from './service';
 
@@ -43,6 +47,8 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 
 /** Not an API/raw pair: the audit log's integration and verification over --audit-entries entries. */
 const AUDIT_VERIFY = 'audit-verify';
+/** The scale section: --scale-shipments loaded by SQL, then lists, lookups and summaries at that size. */
+const SCALE = 'scale';
 
 /** Undo steps, run last-in first-out once, whether the run ends, fails or is interrupted. */
 class Cleanup {
@@ -77,7 +83,7 @@ async function main(): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return error.message ? 2 : 0;
   }
-  const known = [...MEASUREMENTS.map(([name]) => name), AUDIT_VERIFY];
+  const known = [...MEASUREMENTS.map(([name]) => name), AUDIT_VERIFY, SCALE];
   const unknown = (options.only ?? []).filter((name) => !known.includes(name));
   if (unknown.length) {
     process.stderr.write(`unknown measurement ${unknown.join(', ')}; known: ${known.join(', ')}\n`);
@@ -181,6 +187,12 @@ async function benchmark(options: BenchOptions, cleanup: Cleanup): Promise<numbe
     });
   }
 
+  let scale: ScaleSection | undefined;
+  if (options.scaleShipments > 0 && (!options.only || options.only.includes(SCALE))) {
+    await settle(monitor);
+    scale = await measureScale(context, options, cpu, monitor);
+  }
+
   if (options.profile) {
     await service.stop();
   }
@@ -189,9 +201,10 @@ async function benchmark(options: BenchOptions, cleanup: Cleanup): Promise<numbe
   log(
     `Results (req/s: mean of ${options.rounds} run(s) per side; ratio = API / raw SQL; latencies over all runs)`,
   );
-  log(formatResults(results));
+  const detailed = [...results, ...(scale?.results ?? [])];
+  if (results.length) log(formatResults(results));
   log('');
-  log(formatDetails(results));
+  log(formatDetails(detailed));
   log(
     'CPU ms/req, per successful request: bench = this process (the HTTP client on the API side, the pg client on ' +
       'the raw side); service = the service process (on the raw side only its audit integrator, sequencing the ' +
@@ -214,11 +227,31 @@ async function benchmark(options: BenchOptions, cleanup: Cleanup): Promise<numbe
     );
     log(formatVerification(verification));
   }
-  const failed = results.reduce((sum, r) => sum + [...r.failures.values()].reduce((a, b) => a + b, 0), 0);
+  if (scale) {
+    log('');
+    log(
+      `Scale: ${scale.data.shipments} shipments, ${scale.data.lines} lines, ${scale.data.partners} partner rows, ` +
+        `${scale.data.organizations} organizations (loaded by SQL in ${(scale.data.loadMs / 1000).toFixed(1)} s, ` +
+        `VACUUM ANALYZE ${(scale.data.analyzeMs / 1000).toFixed(1)} s); ${options.connections} connections, ` +
+        `${scale.timing.rounds} run(s) of ${scale.timing.durationMs / 1000} s per side`,
+    );
+    log(formatScaleResults(scale.results, scale.skipped));
+    log('');
+    log('Query plans (EXPLAIN ANALYZE at rest, printed above): indexes used, and any large table read whole');
+    for (const plan of scale.plans) {
+      log(
+        `  ${plan.name}: ${plan.executionMs.toFixed(2)} ms, ` +
+          `${plan.usedIndexes.length ? `indexes ${plan.usedIndexes.join(', ')}` : 'NO INDEX'}` +
+          (plan.seqScans.length ? `, SEQUENTIAL SCAN of ${plan.seqScans.join(', ')}` : ''),
+      );
+    }
+  }
+  const allResults = [...results, ...(scale?.results ?? [])];
+  const failed = allResults.reduce((sum, r) => sum + [...r.failures.values()].reduce((a, b) => a + b, 0), 0);
   log('');
   if (failed) {
     log(`FAILED REQUESTS: ${failed}`);
-    log(formatFailures(results));
+    log(formatFailures(allResults));
   } else {
     log('No request failed.');
   }
@@ -236,12 +269,66 @@ async function benchmark(options: BenchOptions, cleanup: Cleanup): Promise<numbe
       cpus: availableParallelism(),
       commitToCheckpoint: latency ?? null,
       auditVerification: verification ?? null,
+      scale: scale
+        ? { data: { ...scale.data, references: scale.data.references.length, partnerToken: undefined },
+            results: toJson(scale.results, {}).results, skipped: scale.skipped,
+            plans: scale.plans.map(({ text: _text, ...plan }) => plan) }
+        : null,
     });
     writeFileSync(options.jsonFile, `${JSON.stringify(json, null, 2)}\n`);
     log(`Results written to ${options.jsonFile}`);
   }
   log(`Done in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
   return failed ? 1 : 0;
+}
+
+interface ScaleSection {
+  data: ScaleData;
+  timing: Pick<BenchOptions, 'durationMs' | 'warmupMs' | 'rounds'>;
+  results: MeasurementResult[];
+  skipped: Skipped[];
+  plans: Plan[];
+}
+
+/**
+ * Loads --scale-shipments shipments by SQL, ANALYZEs, prints the main queries' plans, then measures each
+ * scale query like the others (API and raw alternating), at half the runs' length (quick: 1 s, 1 round),
+ * so that the dozen of them stay within the run's budget.
+ */
+async function measureScale(
+  context: BenchContext,
+  options: BenchOptions,
+  cpu: CpuMeter,
+  monitor: Client,
+): Promise<ScaleSection> {
+  log('');
+  log(
+    `${SCALE}: ${options.scaleShipments} shipments with ${options.scaleLines} lines each, organizations and partners, ` +
+      'written by SQL on the server (INSERT … SELECT … generate_series, batches of 20,000), then VACUUM ANALYZE',
+  );
+  const data = await loadScaleData(
+    context,
+    { shipments: options.scaleShipments, linesPerShipment: options.scaleLines, depth: options.scaleDepth },
+    () => settle(monitor),
+  );
+  log(
+    `  loaded in ${(data.loadMs / 1000).toFixed(1)} s (${((data.shipments / data.loadMs) * 1000).toFixed(0)} shipments/s), ` +
+      `VACUUM ANALYZE in ${(data.analyzeMs / 1000).toFixed(1)} s`,
+  );
+  const { measurements, skipped, statements } = await scaleMeasurements(context, data, options.scaleDepth);
+  const plans = await explain(context.raw, statements);
+  for (const plan of plans) {
+    log('');
+    log(`  EXPLAIN (ANALYZE, BUFFERS) ${plan.name}:`);
+    log(plan.text.replace(/^/gm, '    '));
+  }
+  const timing = options.quick
+    ? { durationMs: 1000, warmupMs: 500, rounds: 1 }
+    : { durationMs: options.durationMs / 2, warmupMs: options.warmupMs / 2, rounds: options.rounds };
+  const results: MeasurementResult[] = [];
+  for (const measurement of measurements) results.push(await measure(measurement, { ...options, ...timing }, cpu));
+  for (const s of skipped) log(`\n${s.name}: ${s.description}: ${s.reason}`);
+  return { data, timing, results, skipped, plans };
 }
 
 /** Between measurements: fresh statistics, and a checkpoint so that one measurement's writes do not

@@ -4,17 +4,19 @@ import { OrganizationEntity } from '../../organizations/organization.entity';
 @Entity('shipment')
 @Index('shipment_created_keyset', ['createdAt', 'id'])
 @Index('shipment_updated_keyset', ['updatedAt', 'id'])
+@Index('shipment_donor_keyset', ['donorId', 'createdAt', 'id'])
+@Index('shipment_recipient_keyset', ['recipientId', 'createdAt', 'id'])
 export class ShipmentEntity {
   @PrimaryColumn('uuid') id: string;
   @Index('shipment_reference_unique', { unique: true }) @Column('text') reference: string;
   @Column('text', { nullable: true }) title: string | null;
   @Column('text') status: string;
   @Column('integer') version: number;
-  @Index() @Column('uuid', { name: 'donor_id' }) donorId: string;
+  @Column('uuid', { name: 'donor_id' }) donorId: string;
   @ManyToOne(() => OrganizationEntity, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'donor_id' })
   donor?: OrganizationEntity;
-  @Index() @Column('uuid', { name: 'recipient_id' }) recipientId: string;
+  @Column('uuid', { name: 'recipient_id' }) recipientId: string;
   @ManyToOne(() => OrganizationEntity, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'recipient_id' })
   recipient?: OrganizationEntity;
