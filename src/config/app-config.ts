@@ -59,6 +59,10 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(10) @Max(24 * 60 * 60 * 1000)
   WEBHOOK_RETRY_BASE_MS = 30_000;
 
+  /** Advanced: how long a receiver has to answer a webhook delivery (ms). */
+  @Transform(toInt) @IsInt() @Min(100) @Max(60_000)
+  WEBHOOK_TIMEOUT_MS = 10_000;
+
   /** Advanced: how often each instance looks for due webhook deliveries (ms). */
   @Transform(toInt) @IsInt() @Min(10) @Max(60_000)
   WEBHOOK_POLL_MS = 1_000;

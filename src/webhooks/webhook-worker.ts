@@ -2,14 +2,14 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { nextAttemptAt } from './webhook-retry';
-import { SEND_TIMEOUT_MS, sendWebhook } from './webhook-sender';
+import { sendWebhook } from './webhook-sender';
 import { SIGNATURE_HEADER, signatureHeader } from './webhook-signature';
 import { ClaimedDelivery, WebhooksRepository } from './webhooks.repository';
 
 /** Deliveries one instance sends at the same time. */
 const MAX_IN_FLIGHT = 16;
-/** Well beyond the send timeout: a lease that runs out means the worker died, not that it was slow. */
-const LEASE_MS = 6 * SEND_TIMEOUT_MS;
+/** Leases last this many send timeouts: one that runs out means the worker died, not that it was slow. */
+const LEASE_TIMEOUTS = 6;
 
 /**
  * Sends the outbox. Every instance runs one; a claim leases rows (FOR UPDATE SKIP LOCKED, in one short
@@ -50,7 +50,11 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
       const room = MAX_IN_FLIGHT - this.inFlight.size;
       if (room > 0) {
         try {
-          claimed = await this.webhooks.claim(room, this.leaseId, LEASE_MS);
+          claimed = await this.webhooks.claim(
+            room,
+            this.leaseId,
+            LEASE_TIMEOUTS * this.config.WEBHOOK_TIMEOUT_MS,
+          );
         } catch (error) {
           if (!this.stopped)
             this.logger.warn(`claiming webhook deliveries failed, retrying: ${(error as Error).message}`);
@@ -80,7 +84,11 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
         'X-AidTrail-Event': delivery.event_type,
         'X-AidTrail-Delivery': delivery.id,
       },
-      { allowPrivate: this.config.WEBHOOK_ALLOW_PRIVATE, signal: this.abort.signal },
+      {
+        allowPrivate: this.config.WEBHOOK_ALLOW_PRIVATE,
+        signal: this.abort.signal,
+        timeoutMs: this.config.WEBHOOK_TIMEOUT_MS,
+      },
     );
     try {
       if (this.stopped && outcome.error && this.abort.signal.aborted && outcome.statusCode === null) {

@@ -27,6 +27,7 @@ interface Received {
 class Receiver {
   readonly received: Received[] = [];
   private readonly scripts = new Map<string, number[]>();
+  private readonly listeners: Array<() => void> = [];
   private server?: Server;
   port = 0;
 
@@ -45,6 +46,8 @@ class Receiver {
           json = undefined;
         }
         this.received.push({ path, headers: request.headers, body, json, status });
+        for (const listener of this.listeners.splice(0)) listener();
+        if (status === 0) return; // never answers: the sender's timeout (or its death) ends it
         if (status >= 300 && status < 400)
           response.setHeader('location', `http://127.0.0.1:${this.port}/redirect-target`);
         response.statusCode = status;
@@ -56,14 +59,20 @@ class Receiver {
   }
 
   stop(): Promise<void> {
+    this.server?.closeAllConnections();
     return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** Resolves at the next request received. */
+  nextRequest(): Promise<void> {
+    return new Promise((resolve) => this.listeners.push(resolve));
   }
 
   url(path: string): string {
     return `http://127.0.0.1:${this.port}${path}`;
   }
 
-  /** The statuses to answer the next requests on `path` with. */
+  /** The statuses to answer the next requests on `path` with (0: hold the request, never answer). */
   script(path: string, statuses: number[]): void {
     this.scripts.set(path, [...statuses]);
   }
@@ -561,6 +570,26 @@ describe('webhooks', () => {
     );
   });
 
+  it('documents the routes and their bodies in the OpenAPI document', async () => {
+    const doc = await api.get('/docs-json', { token: null });
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/webhooks',
+        '/api/v1/webhooks/{id}',
+        '/api/v1/webhooks/{id}/rotate-secret',
+        '/api/v1/webhooks/{id}/deliveries',
+      ]),
+    );
+    expect(doc.body.components.schemas.CreateWebhookDto.required).toEqual(
+      expect.arrayContaining(['url', 'events']),
+    );
+    const patch = doc.body.paths['/api/v1/webhooks/{id}'].patch;
+    expect(`${patch.summary ?? ''} ${patch.description ?? ''}`).toMatch(/pauses the subscription/);
+    expect(doc.body.components.schemas.WebhookWithSecretDto.properties.secret.description).toMatch(
+      /only in this response/,
+    );
+  });
+
   async function firstCursor(hookId: string): Promise<string> {
     return (await api.get(`/webhooks/${hookId}/deliveries?limit=1`)).body.nextCursor;
   }
@@ -633,5 +662,64 @@ describe('webhooks to private addresses (WEBHOOK_ALLOW_PRIVATE=false)', () => {
       expect(attempt.error).toMatch(/public address|non-public address/);
     }
     expect(receiver.received).toHaveLength(0);
+  });
+});
+
+describe('webhook delivery across a crash', () => {
+  let service: TestService;
+  let api: Api;
+  const receiver = new Receiver();
+
+  beforeAll(async () => {
+    await receiver.start();
+    // A 1 s timeout makes the lease 6 s, so the lost send is taken up again within the test.
+    service = await startService({
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+      WEBHOOK_RETRY_BASE_MS: '100',
+      WEBHOOK_POLL_MS: '50',
+      WEBHOOK_TIMEOUT_MS: '1000',
+    });
+    api = new Api(service.baseUrl, service.adminToken);
+  });
+  afterAll(async () => {
+    await service?.stop();
+    await receiver.stop();
+  });
+
+  it('sends again, from another instance, a delivery whose sender was killed mid-send', async () => {
+    const created = await api.post('/webhooks', {
+      url: receiver.url('/crash'),
+      events: ['shipment.created'],
+    });
+    expect(created.status).toBe(201);
+    const { donor, recipient } = await seedParties(api);
+    receiver.script('/crash', [0]);
+    const arrived = receiver.nextRequest();
+    const shipment = await createShipment(api, donor.id, recipient.id);
+    await arrived;
+    service.process.kill('SIGKILL');
+    await new Promise((resolve) => service.process.once('exit', resolve));
+    const { rows } = await service.db.query(
+      `SELECT status, attempts FROM webhook_delivery WHERE subscription_id = $1`,
+      [created.body.id],
+    );
+    expect(rows).toEqual([{ status: 'pending', attempts: 0 }]);
+
+    const sibling = await service.startSibling();
+    const [, again] = await waitFor(
+      'the delivery sent again',
+      () => receiver.about('/crash', shipment.id).length === 2 && receiver.about('/crash', shipment.id),
+    );
+    const [first] = receiver.about('/crash', shipment.id);
+    expect(again.json.id).toBe(first.json.id);
+    expect(again.headers['x-aidtrail-delivery']).toBe(first.headers['x-aidtrail-delivery']);
+    expect(verify(created.body.secret, again)).toBe(true);
+    const log = await waitFor('the delivery recorded', async () => {
+      const page = await new Api(sibling.baseUrl, service.adminToken).get(
+        `/webhooks/${created.body.id}/deliveries`,
+      );
+      return page.body.data[0]?.status === 'delivered' && page.body.data;
+    });
+    expect(log[0].attempts).toEqual([expect.objectContaining({ attempt: 1, statusCode: 200 })]);
   });
 });
