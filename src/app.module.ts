@@ -13,6 +13,7 @@ import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { ShipmentsModule } from './shipments/shipments.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
 export class AppModule {
@@ -31,6 +32,7 @@ export class AppModule {
         HealthModule,
         MetricsModule,
         AuditModule,
+        WebhooksModule,
       ],
       providers: [
         { provide: AppConfig, useValue: config },

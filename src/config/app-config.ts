@@ -55,6 +55,18 @@ export class AppConfig {
   @Transform(toBool) @IsBoolean()
   WEBHOOK_ALLOW_PRIVATE = false;
 
+  /** Advanced: the first webhook retry waits about this long (ms); later ones double, with jitter. */
+  @Transform(toInt) @IsInt() @Min(10) @Max(24 * 60 * 60 * 1000)
+  WEBHOOK_RETRY_BASE_MS = 30_000;
+
+  /** Advanced: how long a receiver has to answer a webhook delivery (ms). */
+  @Transform(toInt) @IsInt() @Min(100) @Max(60_000)
+  WEBHOOK_TIMEOUT_MS = 10_000;
+
+  /** Advanced: how often each instance looks for due webhook deliveries (ms). */
+  @Transform(toInt) @IsInt() @Min(10) @Max(60_000)
+  WEBHOOK_POLL_MS = 1_000;
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 

@@ -9,6 +9,7 @@ import { ShipmentEventEntity } from '../shipments/entities/shipment-event.entity
 import { ShipmentItemEntity } from '../shipments/entities/shipment-item.entity';
 import { ShipmentPartnerEntity } from '../shipments/entities/shipment-partner.entity';
 import { ShipmentEntity } from '../shipments/entities/shipment.entity';
+import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookSubscriptionEntity } from '../webhooks/webhook.entities';
 
 export const ENTITIES = [
   OrganizationEntity,
@@ -23,6 +24,9 @@ export const ENTITIES = [
   AuditCheckpointEntity,
   AuditQueueEntity,
   IdempotencyRecordEntity,
+  WebhookSubscriptionEntity,
+  WebhookDeliveryEntity,
+  WebhookAttemptEntity,
 ];
 
 /** The one place the schema's options live, for the service, the migration runner and the TypeORM CLI. */

@@ -4,6 +4,15 @@ import { recordAuditEntry, Change } from '../audit/audit-recorder';
 import type { RequestContext } from '../common/request-context';
 
 /**
+ * Work that must commit or roll back with a change, run right after its audit entry is written (e.g. the
+ * webhook outbox). Listeners register with LedgerTransactions at start-up and must stay cheap for the
+ * changes they do not care about.
+ */
+export interface ChangeListener {
+  onChange(tx: LedgerTransaction, change: Change): Promise<void>;
+}
+
+/**
  * The one path every change takes: a database transaction in which the service makes the change and,
  * explicitly, records its audit entry. Either both commit or neither does.
  */
@@ -11,6 +20,7 @@ export class LedgerTransaction {
   constructor(
     readonly manager: EntityManager,
     private readonly context: RequestContext,
+    private readonly listeners: readonly ChangeListener[] = [],
   ) {}
 
   /** Rows of any statement, RETURNING rows of UPDATE and DELETE included (plain EntityManager.query
@@ -22,18 +32,25 @@ export class LedgerTransaction {
     return result.records as Row[];
   }
 
-  recordChange(change: Change): Promise<void> {
-    return recordAuditEntry(this.manager, this.context, change);
+  async recordChange(change: Change): Promise<void> {
+    await recordAuditEntry(this.manager, this.context, change);
+    for (const listener of this.listeners) await listener.onChange(this, change);
   }
 }
 
 @Injectable()
 export class LedgerTransactions {
+  private readonly listeners: ChangeListener[] = [];
+
   constructor(private readonly dataSource: DataSource) {}
+
+  addChangeListener(listener: ChangeListener): void {
+    this.listeners.push(listener);
+  }
 
   /** Runs `work` in the request's transaction when it has one (idempotent POST), else in a new one. */
   async run<T>(context: RequestContext, work: (tx: LedgerTransaction) => Promise<T>): Promise<T> {
-    if (context.transaction) return work(new LedgerTransaction(context.transaction, context));
-    return this.dataSource.transaction((manager) => work(new LedgerTransaction(manager, context)));
+    if (context.transaction) return work(new LedgerTransaction(context.transaction, context, this.listeners));
+    return this.dataSource.transaction((manager) => work(new LedgerTransaction(manager, context, this.listeners)));
   }
 }

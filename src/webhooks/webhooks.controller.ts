@@ -1,0 +1,102 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Ctx, Roles } from '../access/access.decorators';
+import { ShownOnce } from '../common/idempotency/idempotency.interceptor';
+import { Idempotent } from '../common/idempotency/idempotent.decorator';
+import { PageQueryDto } from '../common/page';
+import type { RequestContext } from '../common/request-context';
+import { CreateWebhookDto, UpdateWebhookDto, WebhookDto, WebhookWithSecretDto } from './dto/webhook.dto';
+import { WebhooksService } from './webhooks.service';
+
+const MANAGERS = ['admin', 'coordinator', 'partner'] as const;
+const READERS = [...MANAGERS, 'auditor'] as const;
+
+@ApiTags('webhooks')
+@ApiBearerAuth()
+@Controller('webhooks')
+export class WebhooksController {
+  constructor(private readonly webhooks: WebhooksService) {}
+
+  /**
+   * Subscribes a URL to shipment events. The signing `secret` is in this response only (a replay by
+   * Idempotency-Key answers without it). A partner's subscription carries only its organization's shipments.
+   */
+  @Post()
+  @Idempotent()
+  @ShownOnce('secret')
+  @Roles(...MANAGERS)
+  create(@Ctx() context: RequestContext, @Body() body: CreateWebhookDto): Promise<WebhookWithSecretDto> {
+    return this.webhooks.create(context, body);
+  }
+
+  /** The caller's subscriptions (its organization's; every one for admins), newest first, without secrets. */
+  @Get()
+  @Roles(...READERS)
+  list(@Ctx() context: RequestContext, @Query() query: PageQueryDto) {
+    return this.webhooks.list(context, query);
+  }
+
+  @Get(':id')
+  @Roles(...READERS)
+  get(@Ctx() context: RequestContext, @Param('id', new ParseUUIDPipe()) id: string): Promise<WebhookDto> {
+    return this.webhooks.get(context, id);
+  }
+
+  /**
+   * Edits the URL or events; `{"active": false}` pauses the subscription and `{"active": true}` resumes
+   * it. While paused, events are not queued for it; deliveries queued before the pause wait and are
+   * sent after the resume.
+   */
+  @Patch(':id')
+  @Roles(...MANAGERS)
+  update(
+    @Ctx() context: RequestContext,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: UpdateWebhookDto,
+  ): Promise<WebhookDto> {
+    return this.webhooks.update(context, id, body);
+  }
+
+  /** Replaces the signing secret, effective at once for every later delivery; the new one is shown only here. */
+  @Post(':id/rotate-secret')
+  @Idempotent()
+  @ShownOnce('secret')
+  @HttpCode(200)
+  @Roles(...MANAGERS)
+  rotateSecret(
+    @Ctx() context: RequestContext,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<WebhookWithSecretDto> {
+    return this.webhooks.rotateSecret(context, id);
+  }
+
+  /** Deletes the subscription, its queued deliveries and their log. */
+  @Delete(':id')
+  @HttpCode(204)
+  @Roles(...MANAGERS)
+  async delete(@Ctx() context: RequestContext, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    await this.webhooks.delete(context, id);
+  }
+
+  /** Deliveries, newest first, each with every attempt (status code, latency, error, next try). */
+  @Get(':id/deliveries')
+  @Roles(...READERS)
+  deliveries(
+    @Ctx() context: RequestContext,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() query: PageQueryDto,
+  ) {
+    return this.webhooks.deliveries(context, id, query);
+  }
+}
