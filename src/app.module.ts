@@ -9,9 +9,11 @@ import { ProblemFilter } from './common/problem.filter';
 import { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { dataSourceOptions } from './database/data-source';
+import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OrganizationsModule } from './organizations/organizations.module';
+import { ReportsModule } from './reports/reports.module';
 import { ShipmentsModule } from './shipments/shipments.module';
 
 @Module({})
@@ -31,6 +33,8 @@ export class AppModule {
         HealthModule,
         MetricsModule,
         AuditModule,
+        ReportsModule,
+        ExportsModule,
       ],
       providers: [
         { provide: AppConfig, useValue: config },

@@ -75,7 +75,7 @@ const FROM_SHIPMENT = `shipment s JOIN organization d ON d.id = s.donor_id JOIN 
  * The organization-scope rule in SQL: a scoped caller sees a shipment only when its organization is
  * the donor, the recipient or a partner. Everything a scoped caller reads or writes passes through it.
  */
-function visibleTo(params: SqlParams, scope: string | null): string {
+export function visibleTo(params: SqlParams, scope: string | null): string {
   if (!scope) return 'TRUE';
   const org = params.add(scope);
   return `(s.donor_id = ${org} OR s.recipient_id = ${org}
