@@ -10,6 +10,7 @@ import { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { dataSourceOptions } from './database/data-source';
 import { ExportsModule } from './exports/exports.module';
+import { ImportsModule } from './imports/imports.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OrganizationsModule } from './organizations/organizations.module';
@@ -35,6 +36,7 @@ export class AppModule {
         AuditModule,
         ReportsModule,
         ExportsModule,
+        ImportsModule,
       ],
       providers: [
         { provide: AppConfig, useValue: config },
