@@ -9,9 +9,12 @@ import { ProblemFilter } from './common/problem.filter';
 import { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { dataSourceOptions } from './database/data-source';
+import { ExportsModule } from './exports/exports.module';
+import { ImportsModule } from './imports/imports.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OrganizationsModule } from './organizations/organizations.module';
+import { ReportsModule } from './reports/reports.module';
 import { ShipmentsModule } from './shipments/shipments.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -33,6 +36,9 @@ export class AppModule {
         MetricsModule,
         AuditModule,
         WebhooksModule,
+        ReportsModule,
+        ExportsModule,
+        ImportsModule,
       ],
       providers: [
         { provide: AppConfig, useValue: config },

@@ -11,6 +11,7 @@ import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/app-config';
 import { httpRequestDuration } from './metrics/metrics';
 
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 const CLIENT_REQUEST_ID = /^[\w.:\-]{1,128}$/;
 
 /** The Fastify adapter: request ids taken from X-Request-Id when sane, body size limit. */
@@ -51,6 +52,18 @@ export async function configureHttpServer(app: NestFastifyApplication): Promise<
     } catch (error) {
       done(error as Error, undefined);
     }
+  });
+  // Packing-list manifests (POST /shipments/import): the CSV as text; the importer parses it.
+  fastify.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string;
+    try {
+      text = STRICT_UTF8.decode(body as Buffer);
+    } catch {
+      done(Problem.badRequest('The manifest is not valid UTF-8: save it as "CSV UTF-8".'), undefined);
+      return;
+    }
+    (request as FastifyRequest & { rawBody?: string }).rawBody = text;
+    done(null, text);
   });
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);

@@ -10,6 +10,6 @@ import { ShipmentsService } from './shipments.service';
   imports: [OrganizationsModule],
   controllers: [ShipmentsController, ShipmentEventsController],
   providers: [ShipmentsService, ShipmentEventsService, ShipmentsRepository],
-  exports: [ShipmentsRepository],
+  exports: [ShipmentsRepository, ShipmentsService],
 })
 export class ShipmentsModule {}

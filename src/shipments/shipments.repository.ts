@@ -82,7 +82,7 @@ const FROM_SHIPMENT = `shipment s JOIN organization d ON d.id = s.donor_id JOIN 
  * the donor, the recipient or a partner. Everything a scoped caller reads or writes passes through it.
  * `rows: 'many'` for lists (see involves).
  */
-function visibleTo(params: SqlParams, scope: string | null, rows: 'one' | 'many' = 'one'): string {
+export function visibleTo(params: SqlParams, scope: string | null, rows: 'one' | 'many' = 'one'): string {
   if (!scope) return 'TRUE';
   return involves(params.add(scope), rows);
 }

@@ -26,18 +26,24 @@ export class ShipmentsService {
   ) {}
 
   async create(context: RequestContext, input: CreateShipmentDto): Promise<ShipmentView> {
+    return this.transactions.run(context, (tx) => this.createWithin(tx, context, input));
+  }
+
+  /**
+   * Records a new shipment inside the caller's transaction: checks, insert, audit entry. `create` runs
+   * it alone; the manifest import runs it once per shipment in one transaction.
+   */
+  async createWithin(tx: LedgerTransaction, context: RequestContext, input: CreateShipmentDto): Promise<ShipmentView> {
     if (input.reference !== undefined && GENERATED_REFERENCE.test(input.reference)) {
       throw Problem.field('reference', 'SHP-<year>-<number> references are assigned by the ledger; leave reference out or choose another form');
     }
     const record = toRecord(randomUUID(), input.reference ?? null, input);
     this.checkScope(context, record);
-    return this.transactions.run(context, async (tx) => {
-      await this.checkParties(tx, record);
-      await this.shipments.insert(tx, record, new Date().toISOString());
-      const after = await this.reload(tx, record.id);
-      await tx.recordChange({ action: 'shipment.created', entityType: 'shipment', entityId: record.id, before: null, after });
-      return after;
-    });
+    await this.checkParties(tx, record);
+    await this.shipments.insert(tx, record, new Date().toISOString());
+    const after = await this.reload(tx, record.id);
+    await tx.recordChange({ action: 'shipment.created', entityType: 'shipment', entityId: record.id, before: null, after });
+    return after;
   }
 
   async get(context: RequestContext, idOrReference: string): Promise<ShipmentView> {

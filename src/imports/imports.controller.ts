@@ -1,0 +1,35 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { Ctx, Roles } from '../access/access.decorators';
+import { Idempotent } from '../common/idempotency/idempotent.decorator';
+import { Problem } from '../common/problem';
+import type { RequestContext } from '../common/request-context';
+import { MANIFEST_HEADER } from '../exports/manifest-columns';
+import { ImportResult, ImportsService } from './imports.service';
+
+@ApiTags('shipments')
+@ApiBearerAuth()
+@Controller('shipments')
+export class ImportsController {
+  constructor(private readonly imports: ImportsService) {}
+
+  /**
+   * Imports a packing list: a `text/csv` manifest, one row per line item, rows with the same
+   * `shipmentKey` forming one shipment (the columns of `GET /shipments/export`; its export-only columns
+   * are ignored). All or nothing: any error answers 400 with every bad `{row, column, message}` (row 1
+   * is the header) and stores nothing; success records every shipment in one transaction.
+   */
+  @Post('import')
+  @HttpCode(201)
+  @Idempotent()
+  @Roles('admin', 'coordinator')
+  @ApiConsumes('text/csv')
+  @ApiBody({
+    description: `UTF-8 CSV. Header: ${MANIFEST_HEADER.join(',')} (required: shipmentKey, donorId, recipientId, originCountry, destinationCountry, description, category, quantity, unit).`,
+    schema: { type: 'string' },
+  })
+  import(@Ctx() context: RequestContext, @Body() manifest: unknown): Promise<ImportResult> {
+    if (typeof manifest !== 'string') throw new Problem(415, 'unsupported-media-type', 'Unsupported Media Type', 'Send the manifest as text/csv.');
+    return this.imports.import(context, manifest);
+  }
+}
