@@ -196,7 +196,7 @@ describe('webhooks', () => {
     expect((await api.get(`/webhooks/${created.body.id}`)).status).toBe(404);
 
     const { rows } = await service.db.query(
-      `SELECT action, before::text AS before, after::text AS after FROM audit_entry WHERE entity_id = $1 ORDER BY recorded_at`,
+      `SELECT action, content FROM audit_entry WHERE entity_id = $1 ORDER BY recorded_at`,
       [created.body.id],
     );
     expect(rows.map((row) => row.action)).toEqual([
@@ -204,12 +204,10 @@ describe('webhooks', () => {
       'webhook.secret_rotated',
       'webhook.deleted',
     ]);
-    for (const row of rows) {
-      for (const text of [row.before, row.after]) {
-        expect(text ?? '').not.toContain(secret);
-        expect(text ?? '').not.toContain(rotated.body.secret);
-        expect(text ?? '').not.toContain('whsec_');
-      }
+    for (const { content } of rows) {
+      expect(content).not.toContain(secret);
+      expect(content).not.toContain(rotated.body.secret);
+      expect(content).not.toContain('whsec_');
     }
     const audit = await api.get(`/audit?entityId=${created.body.id}`);
     expect(audit.status).toBe(200);
