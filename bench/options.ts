@@ -18,6 +18,8 @@ export interface BenchOptions {
   profile: boolean;
   /** Audit entries loaded by SQL for the audit-verify measurement (0: skip it). */
   auditEntries: number;
+  /** Line items loaded by SQL for the csv-export measurement (0: skip it). */
+  exportLines: number;
 }
 
 export const USAGE = `Usage: node dist/bench/run.js [options]
@@ -31,6 +33,8 @@ export const USAGE = `Usage: node dist/bench/run.js [options]
   --profile            run the service under --cpu-prof and summarise where its CPU time went
   --audit-entries=N    audit entries loaded by SQL, then verified online and offline (default
                        1000000, quick 50000; 0 skips audit-verify)
+  --export-lines=N     line items loaded by SQL, then exported as CSV through the API with the
+                       service's peak RSS sampled (default 1000000, quick 50000; 0 skips csv-export)
 Environment: DATABASE_URL (a PostgreSQL server on which a fresh database aidtrail_bench_<pid> is created
 and dropped; unset: an embedded PostgreSQL under .data/bench), BENCH_DATA_DIR (overrides .data/bench).`;
 
@@ -41,7 +45,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     if (!match) throw new UsageError(`unknown argument ${arg}`);
     flags.set(match[1], match[2] ?? true);
   }
-  const known = ['quick', 'duration', 'warmup', 'connections', 'rounds', 'only', 'json', 'profile', 'audit-entries', 'help'];
+  const known = ['quick', 'duration', 'warmup', 'connections', 'rounds', 'only', 'json', 'profile', 'audit-entries', 'export-lines', 'help'];
   for (const name of flags.keys())
     if (!known.includes(name)) throw new UsageError(`unknown option --${name}`);
   if (flags.has('help')) throw new UsageError('');
@@ -85,6 +89,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     jsonFile: text('json'),
     profile: flags.get('profile') === true,
     auditEntries: integer('audit-entries', quick ? 50_000 : 1_000_000, 0),
+    exportLines: integer('export-lines', quick ? 50_000 : 1_000_000, 0),
   };
 }
 

@@ -20,6 +20,7 @@ import { Client } from 'pg';
 import { CheckpointLatency, CommitLog, commitToCheckpoint, measureVerification, VerificationResult } from './audit';
 import { CpuMeter, CpuTimes } from './cpu';
 import { BenchDatabase, PROJECT_ROOT, provisionDatabase } from './database';
+import { ExportResult, measureExport } from './export';
 import { HttpClient } from './http-client';
 import { LoadResult, percentile, runLoad } from './load';
 import { BenchContext, Measurement, MEASUREMENTS } from './measurements';
@@ -29,6 +30,7 @@ import { RawSql } from './raw-sql';
 import {
   formatCheckpointLatency,
   formatDetails,
+  formatExport,
   formatFailures,
   formatVerification,
   formatResults,
@@ -43,6 +45,8 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 
 /** Not an API/raw pair: the audit log's integration and verification over --audit-entries entries. */
 const AUDIT_VERIFY = 'audit-verify';
+/** Not an API/raw pair either: the line-item CSV export of --export-lines lines, and the service's peak memory. */
+const CSV_EXPORT = 'csv-export';
 
 /** Undo steps, run last-in first-out once, whether the run ends, fails or is interrupted. */
 class Cleanup {
@@ -77,7 +81,7 @@ async function main(): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return error.message ? 2 : 0;
   }
-  const known = [...MEASUREMENTS.map(([name]) => name), AUDIT_VERIFY];
+  const known = [...MEASUREMENTS.map(([name]) => name), AUDIT_VERIFY, CSV_EXPORT];
   const unknown = (options.only ?? []).filter((name) => !known.includes(name));
   if (unknown.length) {
     process.stderr.write(`unknown measurement ${unknown.join(', ')}; known: ${known.join(', ')}\n`);
@@ -181,6 +185,26 @@ async function benchmark(options: BenchOptions, cleanup: Cleanup): Promise<numbe
     });
   }
 
+  let exported: ExportResult | undefined;
+  if (options.exportLines > 0 && (!options.only || options.only.includes(CSV_EXPORT))) {
+    await settle(monitor);
+    log('');
+    log(
+      `${CSV_EXPORT}: ${options.exportLines} line items loaded by SQL, then GET /api/v1/shipments/export?format=csv ` +
+        "read to the end with the service's peak RSS sampled, against the same statement and CSV writer over a " +
+        'cursor in this process',
+    );
+    exported = await measureExport({
+      raw,
+      baseUrl: service.baseUrl,
+      servicePid: service.pid,
+      adminToken,
+      parties,
+      lines: options.exportLines,
+      log,
+    });
+  }
+
   if (options.profile) {
     await service.stop();
   }
@@ -214,6 +238,11 @@ async function benchmark(options: BenchOptions, cleanup: Cleanup): Promise<numbe
     );
     log(formatVerification(verification));
   }
+  if (exported) {
+    log('');
+    log('Line-item export (rows/s over the whole download; peak RSS of the service during the request)');
+    log(formatExport(exported));
+  }
   const failed = results.reduce((sum, r) => sum + [...r.failures.values()].reduce((a, b) => a + b, 0), 0);
   log('');
   if (failed) {
@@ -236,6 +265,7 @@ async function benchmark(options: BenchOptions, cleanup: Cleanup): Promise<numbe
       cpus: availableParallelism(),
       commitToCheckpoint: latency ?? null,
       auditVerification: verification ?? null,
+      csvExport: exported ?? null,
     });
     writeFileSync(options.jsonFile, `${JSON.stringify(json, null, 2)}\n`);
     log(`Results written to ${options.jsonFile}`);
