@@ -24,6 +24,8 @@ export interface BenchOptions {
   scaleLines: number;
   /** Pages of 50 behind the scale section's deep cursors. */
   scaleDepth: number;
+  /** Line items loaded by SQL for the csv-export measurement (0: skip it). */
+  exportLines: number;
 }
 
 export const USAGE = `Usage: node dist/bench/run.js [options]
@@ -42,6 +44,8 @@ export const USAGE = `Usage: node dist/bench/run.js [options]
                        each of its queries runs half of --duration and --warmup (quick: 1 s, 1 run)
   --scale-lines=N      lines per scale shipment (default 5)
   --scale-depth=N      pages of 50 behind the deep cursors (default 100)
+  --export-lines=N     line items loaded by SQL, then exported as CSV through the API with the
+                       service's peak RSS sampled (default 1000000, quick 50000; 0 skips csv-export)
 Environment: DATABASE_URL (a PostgreSQL server on which a fresh database aidtrail_bench_<pid> is created
 and dropped; unset: an embedded PostgreSQL under .data/bench), BENCH_DATA_DIR (overrides .data/bench).`;
 
@@ -53,7 +57,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     flags.set(match[1], match[2] ?? true);
   }
   const known = ['quick', 'duration', 'warmup', 'connections', 'rounds', 'only', 'json', 'profile', 'audit-entries', 'scale-shipments',
-    'scale-lines', 'scale-depth', 'help'];
+    'scale-lines', 'scale-depth', 'export-lines', 'help'];
   for (const name of flags.keys())
     if (!known.includes(name)) throw new UsageError(`unknown option --${name}`);
   if (flags.has('help')) throw new UsageError('');
@@ -100,6 +104,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     scaleShipments: integer('scale-shipments', quick ? 20_000 : 1_000_000, 0),
     scaleLines: integer('scale-lines', 5),
     scaleDepth: integer('scale-depth', 100),
+    exportLines: integer('export-lines', quick ? 50_000 : 1_000_000, 0),
   };
 }
 

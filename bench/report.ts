@@ -5,6 +5,7 @@ import {
   type VerificationResult,
 } from './audit';
 import type { CpuTimes } from './cpu';
+import { EXPORT_PEAK_RSS_TARGET_MIB, type ExportResult } from './export';
 import { combine, LoadResult, percentile } from './load';
 
 export interface SideResult {
@@ -201,6 +202,39 @@ export function formatVerification(v: VerificationResult): string {
       ],
     ],
     (column) => column !== 0 && column !== 7 && column !== 8,
+  );
+}
+
+/** The export against the same cursor and CSV writer in the bench process; target: the service's peak RSS. */
+export function formatExport(e: ExportResult): string {
+  const rate = (rows: number, ms: number) => fixed((rows / ms) * 1000, 0);
+  return table(
+    ['export', 'rows', 'MiB', 'seconds', 'rows/s', 'service RSS before MiB', 'peak RSS MiB', 'target', 'result'],
+    [
+      [
+        'GET /shipments/export?format=csv',
+        String(e.api.rows),
+        fixed(e.api.bytes / 2 ** 20, 0),
+        fixed(e.api.ms / 1000, 1),
+        rate(e.api.rows, e.api.ms),
+        fixed(e.api.beforeMiB, 0),
+        fixed(e.api.peakMiB, 0),
+        `< ${EXPORT_PEAK_RSS_TARGET_MIB} MiB`,
+        e.met ? 'met' : 'MISSED',
+      ],
+      [
+        'raw cursor + CSV (bench process)',
+        String(e.raw.rows),
+        fixed(e.raw.bytes / 2 ** 20, 0),
+        fixed(e.raw.ms / 1000, 1),
+        rate(e.raw.rows, e.raw.ms),
+        '-',
+        '-',
+        '-',
+        '-',
+      ],
+    ],
+    (column) => column !== 0 && column !== 8,
   );
 }
 

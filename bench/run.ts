@@ -22,6 +22,7 @@ import { Client } from 'pg';
 import { CheckpointLatency, CommitLog, commitToCheckpoint, measureVerification, VerificationResult } from './audit';
 import { CpuMeter, CpuTimes } from './cpu';
 import { BenchDatabase, PROJECT_ROOT, provisionDatabase } from './database';
+import { ExportResult, measureExport } from './export';
 import { HttpClient } from './http-client';
 import { LoadResult, percentile, runLoad } from './load';
 import { BenchContext, Measurement, MEASUREMENTS } from './measurements';
@@ -31,6 +32,7 @@ import { RawSql } from './raw-sql';
 import {
   formatCheckpointLatency,
   formatDetails,
+  formatExport,
   formatFailures,
   formatVerification,
   formatResults,
@@ -49,6 +51,8 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 const AUDIT_VERIFY = 'audit-verify';
 /** The scale section: --scale-shipments loaded by SQL, then lists, lookups and summaries at that size. */
 const SCALE = 'scale';
+/** Not an API/raw pair either: the line-item CSV export of --export-lines lines, and the service's peak memory. */
+const CSV_EXPORT = 'csv-export';
 
 /** Undo steps, run last-in first-out once, whether the run ends, fails or is interrupted. */
 class Cleanup {
@@ -83,7 +87,7 @@ async function main(): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return error.message ? 2 : 0;
   }
-  const known = [...MEASUREMENTS.map(([name]) => name), AUDIT_VERIFY, SCALE];
+  const known = [...MEASUREMENTS.map(([name]) => name), AUDIT_VERIFY, SCALE, CSV_EXPORT];
   const unknown = (options.only ?? []).filter((name) => !known.includes(name));
   if (unknown.length) {
     process.stderr.write(`unknown measurement ${unknown.join(', ')}; known: ${known.join(', ')}\n`);
@@ -192,6 +196,25 @@ async function benchmark(options: BenchOptions, cleanup: Cleanup): Promise<numbe
     await settle(monitor);
     scale = await measureScale(context, options, cpu, monitor);
   }
+  let exported: ExportResult | undefined;
+  if (options.exportLines > 0 && (!options.only || options.only.includes(CSV_EXPORT))) {
+    await settle(monitor);
+    log('');
+    log(
+      `${CSV_EXPORT}: ${options.exportLines} line items loaded by SQL, then GET /api/v1/shipments/export?format=csv ` +
+        "read to the end with the service's peak RSS sampled, against the same statement and CSV writer over a " +
+        'cursor in this process',
+    );
+    exported = await measureExport({
+      raw,
+      baseUrl: service.baseUrl,
+      servicePid: service.pid,
+      adminToken,
+      parties,
+      lines: options.exportLines,
+      log,
+    });
+  }
 
   if (options.profile) {
     await service.stop();
@@ -246,6 +269,11 @@ async function benchmark(options: BenchOptions, cleanup: Cleanup): Promise<numbe
       );
     }
   }
+  if (exported) {
+    log('');
+    log('Line-item export (rows/s over the whole download; peak RSS of the service during the request)');
+    log(formatExport(exported));
+  }
   const allResults = [...results, ...(scale?.results ?? [])];
   const failed = allResults.reduce((sum, r) => sum + [...r.failures.values()].reduce((a, b) => a + b, 0), 0);
   log('');
@@ -274,6 +302,7 @@ async function benchmark(options: BenchOptions, cleanup: Cleanup): Promise<numbe
             results: toJson(scale.results, {}).results, skipped: scale.skipped,
             plans: scale.plans.map(({ text: _text, ...plan }) => plan) }
         : null,
+      csvExport: exported ?? null,
     });
     writeFileSync(options.jsonFile, `${JSON.stringify(json, null, 2)}\n`);
     log(`Results written to ${options.jsonFile}`);

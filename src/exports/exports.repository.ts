@@ -44,6 +44,36 @@ const MANIFEST_SQL: Record<ManifestColumn, string> = {
   createdAt: isoTimestamp('s.created_at'),
 };
 
+/**
+ * The pool's query_timeout (30 s) bounds a whole query, and an export's query lasts as long as the client
+ * takes to read the file (a million lines are ~400 MB: minutes over a field office's link). Four hours,
+ * so a stalled database still surfaces; a client that goes away ends it at once.
+ */
+export const EXPORT_QUERY_TIMEOUT_MS = 4 * 60 * 60 * 1000;
+
+/** A cursor over a manifest statement, `batchSize` rows per fetch, rows as arrays of text cells. */
+export const manifestCursor = (sql: string, values: unknown[]): QueryStream =>
+  Object.assign(new QueryStream(sql, values, { batchSize: 1000, rowMode: 'array' }), {
+    query_timeout: EXPORT_QUERY_TIMEOUT_MS,
+  });
+
+/** The manifest's statement (also run by the benchmark's raw side). */
+export function manifestQuery(
+  filter: ShipmentFilterDto,
+  scope: string | null,
+): { sql: string; values: unknown[] } {
+  const params = new SqlParams();
+  const conditions = [visibleTo(params, scope, 'many'), ...shipmentFilterConditions(params, filter)];
+  const sql = `SELECT ${MANIFEST_COLUMNS.map((column) => MANIFEST_SQL[column.name]).join(', ')}
+                 FROM shipment s
+                 JOIN organization d ON d.id = s.donor_id
+                 JOIN organization r ON r.id = s.recipient_id
+                 JOIN shipment_item i ON i.shipment_id = s.id
+                WHERE ${conditions.join(' AND ')}
+                ORDER BY s.created_at, s.id, i.line_no`;
+  return { sql, values: params.values };
+}
+
 /** A running manifest query: rows as arrays of text cells (null for empty), in MANIFEST_COLUMNS order. */
 export interface ManifestCursor {
   rows: QueryStream;
@@ -63,15 +93,7 @@ export class ExportsRepository {
    * shipment_item_line (shipment_id, line_no).
    */
   async openManifest(filter: ShipmentFilterDto, scope: string | null): Promise<ManifestCursor> {
-    const params = new SqlParams();
-    const conditions = [visibleTo(params, scope), ...shipmentFilterConditions(params, filter)];
-    const sql = `SELECT ${MANIFEST_COLUMNS.map((column) => MANIFEST_SQL[column.name]).join(', ')}
-                   FROM shipment s
-                   JOIN organization d ON d.id = s.donor_id
-                   JOIN organization r ON r.id = s.recipient_id
-                   JOIN shipment_item i ON i.shipment_id = s.id
-                  WHERE ${conditions.join(' AND ')}
-                  ORDER BY s.created_at, s.id, i.line_no`;
+    const { sql, values } = manifestQuery(filter, scope);
     const driver = this.dataSource.driver as PostgresDriver;
     const [client, release] = (await driver.obtainMasterConnection()) as [
       PoolClient,
@@ -79,7 +101,7 @@ export class ExportsRepository {
     ];
     let released = false;
     try {
-      const rows = client.query(new QueryStream(sql, params.values, { batchSize: 1000, rowMode: 'array' }));
+      const rows = client.query(manifestCursor(sql, values));
       return {
         rows,
         release: (failed) => {

@@ -57,14 +57,16 @@ export const MANIFEST_HXL_TAGS: readonly string[] = MANIFEST_COLUMNS.map((column
  * or carriage return, which some spreadsheets skip before looking for one of those.
  */
 export const FORMULA_TRIGGER = /^[=+\-@\t\r]/;
+/** A trigger behind apostrophes: what the export prefixes with one more `'`, so the import can undo it exactly. */
+const ESCAPED_TRIGGER = /^'*[=+\-@\t\r]/;
 
 /**
- * A text cell a spreadsheet shows as text: a leading `'` before a formula trigger. Applied to every
- * cell; the ledger's decimals are never negative (quantity > 0, values ≥ 0), so no number is altered.
- * An importer reading such a cell back drops that one leading `'` (see `restoreFormulaText`).
+ * A text cell a spreadsheet shows as text: a leading `'` before a formula trigger (and before a cell that
+ * already starts with apostrophes then a trigger, so the mapping can be undone). Applied to every cell;
+ * the ledger's decimals are never negative (quantity > 0, values ≥ 0), so no number is altered.
  */
-export const neutraliseFormula = (cell: string): string => (FORMULA_TRIGGER.test(cell) ? `'${cell}` : cell);
+export const neutraliseFormula = (cell: string): string => (ESCAPED_TRIGGER.test(cell) ? `'${cell}` : cell);
 
-/** The inverse of `neutraliseFormula`, for the import: `'=SUM(…)` back to `=SUM(…)`. */
+/** The inverse of `neutraliseFormula`, for the import: `'=SUM(…)` back to `=SUM(…)`, `''=x` to `'=x`. */
 export const restoreFormulaText = (cell: string): string =>
-  cell.startsWith("'") && FORMULA_TRIGGER.test(cell.slice(1)) ? cell.slice(1) : cell;
+  cell.startsWith("'") && ESCAPED_TRIGGER.test(cell.slice(1)) ? cell.slice(1) : cell;

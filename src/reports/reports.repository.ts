@@ -35,7 +35,7 @@ export class ReportsRepository {
     scope: string | null,
   ): Promise<SummaryRowDto[]> {
     const params = new SqlParams();
-    const conditions = [visibleTo(params, scope), ...shipmentFilterConditions(params, filter)];
+    const conditions = [visibleTo(params, scope, 'many'), ...shipmentFilterConditions(params, filter)];
     const { key, label } = GROUPINGS[groupBy];
     return this.dataSource.query(
       `WITH line AS MATERIALIZED (

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { allEntries } from '../support/audit-log';
-import { createOrganization, issueToken, seedParties } from '../support/builders';
+import { createOrganization, issueToken, seedParties, seedShipmentBody as seedShipmentBodyFor } from '../support/builders';
 import { Api, ApiResponse } from '../support/http';
 import { expectProblem } from '../support/problems';
 import { startService, TestService } from '../support/service';
@@ -173,6 +173,14 @@ describe('POST /shipments/import (CSV manifest)', () => {
     expectProblem(repeated, 400);
     expect(repeated.body.errors).toEqual([{ row: 6, column: 'reference', message: 'is also the reference of row 2' }]);
     expect(await counts()).toEqual(before);
+  });
+
+  it('keeps the words of its own routes out of references', async () => {
+    for (const reference of ['export', 'import']) {
+      const response = await admin.post('/shipments', { ...seedShipmentBodyFor(donor.id, recipient.id), reference });
+      expectProblem(response, 400);
+      expect(response.body.errors).toEqual([{ path: 'reference', message: expect.stringContaining('"export" or "import"') }]);
+    }
   });
 
   it('replays an Idempotency-Key retry without importing twice, and refuses the key for another manifest', async () => {

@@ -379,4 +379,19 @@ describe('summary report', () => {
     expectFieldError(await api.get('/reports/summary?groupBy=donor&limit=10'), 'limit');
     expectProblem(await api.get('/reports/summary?groupBy=donor', { token: null }), 401);
   });
+
+  it('is documented in /docs-json, with the export as text/csv', async () => {
+    const document = (await api.get('/docs-json')).body;
+    const summary = document.paths['/api/v1/reports/summary'].get;
+    const parameters = summary.parameters.map((parameter: { name: string }) => parameter.name);
+    expect(parameters).toEqual(
+      expect.arrayContaining(['groupBy', 'status', 'donorId', 'category', 'createdFrom']),
+    );
+    expect(summary.responses['200'].content['application/json'].schema).toBeDefined();
+    const exportRoute = document.paths['/api/v1/shipments/export'].get;
+    expect(Object.keys(exportRoute.responses['200'].content)).toEqual(['text/csv']);
+    expect(exportRoute.parameters.map((parameter: { name: string }) => parameter.name)).toEqual(
+      expect.arrayContaining(['format', 'status', 'q']),
+    );
+  });
 });

@@ -80,6 +80,8 @@ export class CreateShipmentDto {
   @Matches(/^[A-Za-z0-9][A-Za-z0-9._\/-]*$/, { message: 'may contain letters, digits and . _ / - only' })
   // GET /shipments/:idOrReference reads a UUID as an id, so such a reference could never be looked up.
   @Matches(/^(?![0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$)/i, { message: 'must not have the form of a UUID' })
+  // GET /shipments/export and POST /shipments/import are routes: such a shipment could not be read by reference.
+  @Matches(/^(?!(export|import)$)/, { message: 'must not be "export" or "import" (paths of their own)' })
   reference?: string;
 
   @IsOptional() @IsString() @MaxLength(300)

@@ -1,0 +1,25 @@
+import {
+  MANIFEST_COLUMNS,
+  MANIFEST_HEADER,
+  neutraliseFormula,
+  restoreFormulaText,
+} from '../../src/exports/manifest-columns';
+
+describe('manifest columns', () => {
+  it('names each column once, each with an HXL hashtag', () => {
+    expect(new Set(MANIFEST_HEADER).size).toBe(MANIFEST_HEADER.length);
+    for (const column of MANIFEST_COLUMNS)
+      expect(column.hxl).toMatch(/^#[a-z][a-z0-9_]*(\+[a-z][a-z0-9_]*)*$/);
+  });
+
+  it('neutralises cells a spreadsheet would run as formulas, and the import can undo it', () => {
+    for (const cell of ['=1+1', '+1', '-2+3', '@SUM(A1)', '\t=1', '\r=1', "'=1+1", "''@x"]) {
+      expect(neutraliseFormula(cell)).toBe(`'${cell}`);
+      expect(restoreFormulaText(neutraliseFormula(cell))).toBe(cell);
+    }
+    for (const cell of ['0.10', '12.50', 'Medical masks', "'quoted", 'a=b', '2020-06-10', '']) {
+      expect(neutraliseFormula(cell)).toBe(cell);
+      expect(restoreFormulaText(cell)).toBe(cell);
+    }
+  });
+});
