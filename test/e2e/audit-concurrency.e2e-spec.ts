@@ -6,9 +6,11 @@ import {
   CheckpointJson,
   count,
   eventually,
+  expectContiguousLog,
   exportText,
   failChangesAtCommit,
   fromHex,
+  inLanes,
   latestCheckpoint,
   offlineVerify,
   PublicKeyJson,
@@ -21,38 +23,6 @@ import { Api } from '../support/http';
 import { ServiceProcess, startService, TestService } from '../support/service';
 
 const UNKNOWN_ORGANIZATION = '00000000-0000-4000-8000-000000000000';
-
-/** Runs `tasks` with `lanes` of them in flight at a time. */
-async function inLanes<T>(tasks: Array<() => Promise<T>>, lanes: number): Promise<T[]> {
-  const results: T[] = new Array(tasks.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: lanes }, async () => {
-      while (next < tasks.length) {
-        const index = next++;
-        results[index] = await tasks[index]();
-      }
-    }),
-  );
-  return results;
-}
-
-/** The log's shape in the database: leaves exactly 0..n-1, one per entry, nothing waiting. */
-async function expectContiguousLog(db: Client): Promise<number> {
-  const entries = await count(db, 'SELECT count(*) FROM audit_entry');
-  const { rows } = await db.query(
-    'SELECT count(*)::int AS n, count(DISTINCT entry_id)::int AS entries, coalesce(min(seq), 0)::int AS first, coalesce(max(seq), -1)::int AS last FROM audit_leaf',
-  );
-  expect(rows[0]).toEqual({ n: entries, entries, first: 0, last: entries - 1 });
-  expect(
-    await count(
-      db,
-      'SELECT count(*) FROM audit_entry e WHERE NOT EXISTS (SELECT 1 FROM audit_leaf l WHERE l.entry_id = e.id)',
-    ),
-  ).toBe(0);
-  expect(await count(db, 'SELECT count(*) FROM audit_queue')).toBe(0);
-  return entries;
-}
 
 /** Every row of `table` has exactly one `<action>` entry, and there is no such entry without its row. */
 async function expectOneEntryPerRow(db: Client, table: string, action: string): Promise<void> {

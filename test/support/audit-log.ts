@@ -250,3 +250,35 @@ export async function failChangesAtCommit(db: Client): Promise<void> {
     );
   }
 }
+
+/** Runs `tasks` with `lanes` of them in flight at a time. */
+export async function inLanes<T>(tasks: Array<() => Promise<T>>, lanes: number): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: lanes }, async () => {
+      while (next < tasks.length) {
+        const index = next++;
+        results[index] = await tasks[index]();
+      }
+    }),
+  );
+  return results;
+}
+
+/** The log's shape in the database: leaves exactly 0..n-1, one per entry, nothing waiting. */
+export async function expectContiguousLog(db: Client): Promise<number> {
+  const entries = await count(db, 'SELECT count(*) FROM audit_entry');
+  const { rows } = await db.query(
+    'SELECT count(*)::int AS n, count(DISTINCT entry_id)::int AS entries, coalesce(min(seq), 0)::int AS first, coalesce(max(seq), -1)::int AS last FROM audit_leaf',
+  );
+  expect(rows[0]).toEqual({ n: entries, entries, first: 0, last: entries - 1 });
+  expect(
+    await count(
+      db,
+      'SELECT count(*) FROM audit_entry e WHERE NOT EXISTS (SELECT 1 FROM audit_leaf l WHERE l.entry_id = e.id)',
+    ),
+  ).toBe(0);
+  expect(await count(db, 'SELECT count(*) FROM audit_queue')).toBe(0);
+  return entries;
+}
