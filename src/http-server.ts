@@ -5,7 +5,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
-import { parseJsonBody } from './common/json-body';
+import type { Socket } from 'node:net';
+import { checkQueryText, parseJsonBody } from './common/json-body';
 import { Problem, PROBLEM_TYPE_BASE } from './common/problem';
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/app-config';
@@ -29,7 +30,52 @@ export function createHttpAdapter(config: AppConfig): FastifyAdapter {
       (raw as IncomingMessage & { id?: string }).id = id; // pino-http logs the same id
       return id;
     },
+    // URLs the router refuses before any hook runs (malformed percent-encoding, a path parameter
+    // longer than maxParamLength): problem+json like every other error, not Fastify's own JSON.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      void reply.header('x-request-id', request.id);
+      sendProblem(
+        request,
+        reply,
+        tooLong
+          ? new Problem(414, 'uri-too-long', 'URI Too Long', 'A path segment of the URL is too long.')
+          : Problem.badRequest('The URL is not valid (malformed percent-encoding or characters).'),
+      );
+    },
+    // Requests Node's parser refuses (headers over 16 KB, e.g. a huge query string; a malformed
+    // request line) never reach Fastify: answered here, in problem+json, on the raw socket.
+    clientErrorHandler: (error: NodeJS.ErrnoException, socket: Socket) => {
+      if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
+      const [status, code, title, detail] =
+        error.code === 'HPE_HEADER_OVERFLOW'
+          ? [431, 'request-header-fields-too-large', 'Request Header Fields Too Large', 'The request line and headers exceed 16 KB; shorten the query string or headers.']
+          : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? [408, 'request-timeout', 'Request Timeout', 'The request was not received in time.']
+            : [400, 'bad-request', 'Bad Request', 'The request is not valid HTTP.'];
+      const requestId = randomUUID();
+      const body = JSON.stringify({ type: `${PROBLEM_TYPE_BASE}${code}`, title, status, detail, requestId });
+      socket.end(
+        `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    },
   });
+}
+
+/** The problem+json answer, for errors that never reach Nest's exception filter. */
+function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Problem): void {
+  void reply
+    .status(problem.status)
+    .header('content-type', 'application/problem+json; charset=utf-8')
+    .send({
+      type: `${PROBLEM_TYPE_BASE}${problem.code}`,
+      title: problem.title,
+      status: problem.status,
+      detail: problem.detail ?? problem.title,
+      requestId: request.id,
+      ...(problem.errors?.length ? { errors: problem.errors } : {}),
+    });
 }
 
 /** Everything between the adapter and `listen`: prefix, pipes, parsers, headers, docs, hooks. */
@@ -68,6 +114,7 @@ export async function configureHttpServer(app: NestFastifyApplication): Promise<
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  fastify.addHook('preValidation', async (request) => checkQueryText(request.query));
   fastify.addHook('onResponse', async (request, reply) => {
     if (request.url !== '/health/live' && request.url !== '/metrics') {
       request.log.info(
@@ -93,17 +140,7 @@ export async function configureHttpServer(app: NestFastifyApplication): Promise<
             error.statusCode && error.statusCode < 500 ? error.message : 'An unexpected error occurred.',
           );
     if (problem.status >= 500) request.log.error({ err: error }, 'unhandled error before routing');
-    void reply
-      .status(problem.status)
-      .header('content-type', 'application/problem+json; charset=utf-8')
-      .send({
-        type: `${PROBLEM_TYPE_BASE}${problem.code}`,
-        title: problem.title,
-        status: problem.status,
-        detail: problem.detail ?? problem.title,
-        requestId: request.id,
-        ...(problem.errors?.length ? { errors: problem.errors } : {}),
-      });
+    sendProblem(request, reply, problem);
   });
 
   await app.register(helmet, {

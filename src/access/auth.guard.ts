@@ -5,6 +5,7 @@ import { Problem } from '../common/problem';
 import type { LedgerRequestState } from '../common/request-context';
 import type { Role } from './access-token.entity';
 import { PUBLIC_KEY, ROLES_KEY } from './access.decorators';
+import { FailedAuthLimiter } from './failed-auth-limiter';
 import { TokensRepository } from './tokens.repository';
 
 const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/;
@@ -15,6 +16,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokensRepository,
+    private readonly failures: FailedAuthLimiter,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -26,10 +28,22 @@ export class AuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest & LedgerRequestState>();
     const header = request.headers.authorization;
     if (!header) throw Problem.unauthorized('Send a bearer token: Authorization: Bearer <token>.');
+    const retryAfter = this.failures.retryAfterSeconds(request.ip);
+    if (retryAfter > 0) {
+      throw new Problem(429, 'too-many-failed-authentications', 'Too Many Requests', 'Too many requests with invalid tokens from this address; retry later.', undefined, {
+        'retry-after': String(retryAfter),
+      });
+    }
     const match = BEARER.exec(header);
-    if (!match) throw Problem.unauthorized('The Authorization header is not of the form "Bearer <token>".');
+    if (!match) {
+      this.failures.recordFailure(request.ip);
+      throw Problem.unauthorized('The Authorization header is not of the form "Bearer <token>".');
+    }
     const principal = await this.tokens.findActiveBySecret(match[1]);
-    if (!principal) throw Problem.unauthorized('The token is unknown, expired or revoked.');
+    if (!principal) {
+      this.failures.recordFailure(request.ip);
+      throw Problem.unauthorized('The token is unknown, expired or revoked.');
+    }
     if (!roles.includes(principal.role)) {
       throw Problem.forbidden(`The role ${principal.role} may not do this.`);
     }

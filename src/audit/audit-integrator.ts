@@ -10,6 +10,8 @@ import { consistencyProofFromStore } from './proofs';
 const INTEGRATOR_LOCK = 7_318_020_200_619;
 const BATCH_SIZE = 2_000;
 const IDLE_DELAY_MS = 200;
+/** While the database is away, retries back off to this, and the log gets one line per outage, not one per retry. */
+const MAX_RETRY_DELAY_MS = 2_000;
 
 export class LogInconsistentError extends Error {}
 
@@ -42,18 +44,23 @@ export class AuditIntegrator implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async run(): Promise<void> {
+    let failures = 0;
     while (!this.stopped) {
       let integrated = 0;
       try {
         integrated = await this.integrateBatch();
+        if (failures > 0) this.logger.log(`audit integration resumed after ${failures} failed attempts`);
+        failures = 0;
       } catch (error) {
+        failures++;
         if (error instanceof LogInconsistentError) {
           this.logger.fatal(`REFUSING TO SIGN: ${error.message}. The stored log no longer matches what was signed; investigate before anything else.`);
-        } else if (!this.stopped) {
-          this.logger.warn(`audit integration failed, retrying: ${(error as Error).message}`);
+        } else if (!this.stopped && failures === 1) {
+          this.logger.warn(`audit integration failed, retrying with backoff: ${(error as Error).message}`);
         }
       }
-      if (integrated < BATCH_SIZE) await new Promise((resolve) => setTimeout(resolve, IDLE_DELAY_MS));
+      const delay = failures > 0 ? Math.min(IDLE_DELAY_MS * 2 ** failures, MAX_RETRY_DELAY_MS) : IDLE_DELAY_MS;
+      if (failures > 0 || integrated < BATCH_SIZE) await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
 

@@ -30,6 +30,9 @@ export function databaseProblem(error: unknown): Problem | undefined {
 }
 
 function isConnectionFailure(error: unknown): boolean {
+  // TypeORM releases a transaction's query runner when its connection dies (server shutdown, network):
+  // the transaction's next statement then fails with this, before reaching the database.
+  if ((error as Error)?.name === 'QueryRunnerAlreadyReleasedError') return true;
   const message = (error as Error)?.message ?? '';
   return /ECONNREFUSED|ECONNRESET|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
     message,

@@ -21,6 +21,11 @@ export const MAX_STRING_LENGTH = 100_000;
  */
 export function parseJsonBody(text: string): unknown {
   if (text.trim() === '') throw Problem.badRequest('The request body is empty; a JSON document was expected.');
+  // Before parsing: the recursive parser would otherwise overflow the stack on deep documents
+  // (10,000 levels) and answer with an unclear "Maximum call stack size exceeded".
+  if (nestingExceeds(text, MAX_JSON_DEPTH + 1)) {
+    throw Problem.field('(body)', `is nested more than ${MAX_JSON_DEPTH} levels deep`);
+  }
   let value: unknown;
   try {
     value = parse(text, null, (literal) => new JsonNumber(literal));
@@ -29,6 +34,23 @@ export function parseJsonBody(text: string): unknown {
   }
   checkJsonValue(value, '', 0);
   return value;
+}
+
+/** Whether arrays and objects open more than `max` levels deep, strings skipped; one linear pass. */
+function nestingExceeds(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
 }
 
 function checkJsonValue(value: unknown, path: string, depth: number): void {
@@ -53,6 +75,22 @@ function checkJsonValue(value: unknown, path: string, depth: number): void {
       // unknown fields; no request has such a field, and they are the classic prototype-pollution payload.
       if (key === '__proto__' || key === 'constructor') throw Problem.field(keyPath, 'is not a known field');
       checkJsonValue(item, keyPath, depth + 1);
+    }
+  }
+}
+
+/**
+ * The same refusal for query strings: a NUL character (`%00`) in a filter would reach PostgreSQL, which
+ * rejects it in text with an error that is no client's business (a 500 otherwise).
+ */
+export function checkQueryText(query: unknown): void {
+  if (query === null || typeof query !== 'object') return;
+  for (const [key, value] of Object.entries(query)) {
+    if (key.includes('\u0000')) throw Problem.field('(query)', 'has a parameter name with a NUL character');
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (typeof item !== 'string') continue;
+      if (item.includes('\u0000')) throw Problem.field(key, 'must not contain NUL characters');
+      if (!item.isWellFormed()) throw Problem.field(key, 'is not well-formed Unicode (lone surrogate)');
     }
   }
 }

@@ -77,6 +77,13 @@ export class AppConfig {
   /** Largest request body accepted, in bytes. */
   @Transform(toInt) @IsInt() @Min(1024) @Max(100 * 1024 * 1024)
   BODY_LIMIT_BYTES = 10 * 1024 * 1024;
+
+  /** Failed bearer tokens a client address may send per window before it gets 429 (per instance, in memory). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000)
+  AUTH_FAILURE_LIMIT = 30;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(86_400)
+  AUTH_FAILURE_WINDOW_SECONDS = 60;
 }
 
 export class ConfigError extends Error {}

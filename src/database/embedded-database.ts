@@ -31,6 +31,8 @@ export interface EmbeddedDatabase {
 export async function startEmbeddedDatabase(
   dataDir: string,
   log: (line: string) => void = () => undefined,
+  /** A fixed port (tests that stop and restart the server under a running service); default: a free one. */
+  fixedPort?: number,
 ): Promise<EmbeddedDatabase> {
   const root = resolve(dataDir);
   const databaseDir = resolve(root, 'postgres');
@@ -48,7 +50,7 @@ export async function startEmbeddedDatabase(
     port = adopted;
     log(`embedded PostgreSQL already running on port ${port}, reusing it`);
   } else {
-    port = await freePort();
+    port = fixedPort ?? (await freePort());
     server = new EmbeddedPostgres({
       databaseDir,
       port,

@@ -103,8 +103,15 @@ function involves(org: string, rows: 'one' | 'many'): string {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A path segment that no stored reference can equal (PostgreSQL refuses NUL in text with a 500) matches nothing. */
+const couldBeReference = (value: string) => value.length <= 64 && !value.includes('\u0000') && value.isWellFormed();
+
 const byIdOrReference = (params: SqlParams, idOrReference: string) =>
-  UUID.test(idOrReference) ? `s.id = ${params.add(idOrReference)}` : `s.reference = ${params.add(idOrReference)}`;
+  UUID.test(idOrReference)
+    ? `s.id = ${params.add(idOrReference)}`
+    : couldBeReference(idOrReference)
+      ? `s.reference = ${params.add(idOrReference)}`
+      : 'false';
 
 @Injectable()
 export class ShipmentsRepository {

@@ -11,6 +11,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** Sent as is (for malformed JSON, CSV, huge bodies). */
   rawBody?: string;
+  /** Abort (the promise rejects) when no answer came within this many ms: hangs become failures. */
+  timeoutMs?: number;
 }
 
 export class Api {
@@ -48,7 +50,8 @@ export class Api {
     const url = path.startsWith('/api/') || path.startsWith('/health') || path.startsWith('/docs') || path === '/metrics'
       ? `${this.baseUrl}${path}`
       : `${this.baseUrl}/api/v1${path}`;
-    const response = await fetch(url, { method, headers, body: payload });
+    const signal = options.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined;
+    const response = await fetch(url, { method, headers, body: payload, signal });
     const text = await response.text();
     let parsed: unknown = text;
     if ((response.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);

@@ -86,7 +86,13 @@ describe('parseJsonBody', () => {
   });
 
   it('answers absurd nesting with a 400, not a crash', () => {
-    expect(refusal(nestedArrays(100_000)).status).toBe(400);
+    expect(refusal(nestedArrays(100_000))).toMatchObject({ status: 400, detail: expect.stringContaining('nested') });
+    expect(refusal(`{"a":${'{"b":'.repeat(10_000)}1${'}'.repeat(10_000)}}`)).toMatchObject({ detail: expect.stringContaining('nested') });
+  });
+
+  it('does not count brackets inside strings as nesting', () => {
+    const brackets = '[{'.repeat(1_000);
+    expect(parseJsonBody(JSON.stringify({ a: brackets, b: `\\"${brackets}` }))).toEqual({ a: brackets, b: `\\"${brackets}` });
   });
 
   it(`limits strings to ${MAX_STRING_LENGTH} characters`, () => {
