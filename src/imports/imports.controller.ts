@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { Ctx, Roles } from '../access/access.decorators';
 import { Idempotent } from '../common/idempotency/idempotent.decorator';
@@ -28,8 +28,9 @@ export class ImportsController {
     description: `UTF-8 CSV. Header: ${MANIFEST_HEADER.join(',')} (required: shipmentKey, donorId, recipientId, originCountry, destinationCountry, description, category, quantity, unit).`,
     schema: { type: 'string' },
   })
-  import(@Ctx() context: RequestContext, @Body() manifest: unknown): Promise<ImportResult> {
-    if (typeof manifest !== 'string') throw new Problem(415, 'unsupported-media-type', 'Unsupported Media Type', 'Send the manifest as text/csv.');
+  import(@Ctx() context: RequestContext, @Body() manifest: unknown, @Headers('content-type') contentType?: string): Promise<ImportResult> {
+    // A JSON string body is a string too: only a text/csv body is a manifest.
+    if (typeof manifest !== 'string' || !/^text\/csv\b/i.test(contentType ?? '')) throw new Problem(415, 'unsupported-media-type', 'Unsupported Media Type', 'Send the manifest as text/csv.');
     return this.imports.import(context, manifest);
   }
 }

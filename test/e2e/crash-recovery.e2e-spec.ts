@@ -193,7 +193,7 @@ describe('crash and restart (kill -9 mid-stream)', () => {
         `SELECT count(*) FROM audit_entry a
           WHERE (a.entity_type = 'shipment' AND NOT EXISTS (SELECT 1 FROM shipment s WHERE s.id = a.entity_id))
              OR (a.action = 'shipment.event_recorded'
-                 AND NOT EXISTS (SELECT 1 FROM shipment_event e WHERE e.id::text = a.after->'event'->>'id'))`,
+                 AND NOT EXISTS (SELECT 1 FROM shipment_event e WHERE e.id::text = a.content::json->'after'->'event'->>'id'))`,
       ),
     ).toBe(0);
 

@@ -145,6 +145,7 @@ describe('POST /shipments/import (CSV manifest)', () => {
     const auditor = admin.as(await issueToken(admin, 'auditor'));
     const before = await counts();
     expectProblem(await admin.post('/shipments/import', { rows: [] }), 415);
+    expectProblem(await admin.post('/shipments/import', csv(seedManifest())), 415); // a JSON string holding CSV
     for (const caller of [partner, auditor]) expectProblem(await importCsv(csv(seedManifest()), { api: caller }), 403);
     expect(await counts()).toEqual(before);
   });
