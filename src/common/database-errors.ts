@@ -23,6 +23,11 @@ export function databaseProblem(error: unknown): Problem | undefined {
   if (pgError?.code === '40001' || pgError?.code === '40P01') {
     return Problem.conflict('The record was changed by a concurrent request; retry.', 'concurrent-update');
   }
+  // A statement cancelled by the server's statement_timeout, or given up by the pool's query_timeout: the
+  // database is overloaded for this query (a text search over millions of lines, say), not the request wrong.
+  if (pgError?.code === '57014' || /Query read timeout/i.test((error as Error)?.message ?? '')) {
+    return new Problem(503, 'database-busy', 'Service Unavailable', 'The database took too long to answer this request; retry later or narrow it.', undefined, { 'retry-after': '5' });
+  }
   if ((pgError?.code && UNAVAILABLE_CODES.has(pgError.code)) || isConnectionFailure(error)) {
     return new Problem(503, 'database-unavailable', 'Service Unavailable', 'The database is not reachable; retry shortly.', undefined, { 'retry-after': '2' });
   }
