@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { OrganizationsModule } from '../organizations/organizations.module';
 import { ShipmentsModule } from '../shipments/shipments.module';
 import { ImportsController } from './imports.controller';
 import { ImportsService } from './imports.service';
 
 @Module({
-  imports: [ShipmentsModule],
+  imports: [ShipmentsModule, OrganizationsModule],
   controllers: [ImportsController],
   providers: [ImportsService],
 })

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
+import { isUUID, validate } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { Problem } from '../common/problem';
 import type { RequestContext } from '../common/request-context';
@@ -8,6 +8,8 @@ import { flattenValidationErrors } from '../common/validation';
 import { LedgerTransactions } from '../database/ledger-transaction';
 import { CreateShipmentDto } from '../shipments/dto/create-shipment.dto';
 import { GENERATED_REFERENCE } from '../shipments/shipment-vocabulary';
+import { OrganizationsRepository } from '../organizations/organizations.repository';
+import { partyErrors } from '../shipments/shipment-parties';
 import { ShipmentsService } from '../shipments/shipments.service';
 import { LINE_COLUMNS, ManifestError, ManifestGroup, readManifest } from './manifest-reader';
 
@@ -44,6 +46,7 @@ export class ImportsService {
     private readonly dataSource: DataSource,
     private readonly transactions: LedgerTransactions,
     private readonly shipments: ShipmentsService,
+    private readonly organizations: OrganizationsRepository,
   ) {}
 
   /**
@@ -79,28 +82,20 @@ export class ImportsService {
     shipments: Array<{ group: ManifestGroup; dto: CreateShipmentDto }>,
   ): Promise<ManifestError[]> {
     const errors: ManifestError[] = [];
-    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-    const ids = [...new Set(shipments.flatMap(({ dto }) => [dto.donorId, dto.recipientId]).filter((id) => typeof id === 'string' && uuid.test(id)))];
+    const ids = [...new Set(shipments.flatMap(({ dto }) => [dto.donorId, dto.recipientId]).filter((id) => typeof id === 'string' && isUUID(id)))];
     const references = shipments.map(({ dto }) => dto.reference).filter((reference): reference is string => typeof reference === 'string');
     const [organizations, taken] = await Promise.all([
-      this.dataSource.query(`SELECT id FROM organization WHERE id = ANY($1::uuid[])`, [ids]) as Promise<Array<{ id: string }>>,
+      this.organizations.names(this.dataSource.manager, ids),
       this.dataSource.query(`SELECT reference FROM shipment WHERE reference = ANY($1::text[])`, [references]) as Promise<Array<{ reference: string }>>,
     ]);
-    const known = new Set(organizations.map((row) => row.id));
+    // An id that is not a UUID was already reported by validation; only real ids can be unknown.
+    const known = { has: (id: string) => typeof id !== 'string' || !isUUID(id) || organizations.has(id) };
     const existing = new Set(taken.map((row) => row.reference));
     const firstRowOfReference = new Map<string, number>();
     const scope = context.principal.role === 'coordinator' ? context.principal.organizationId : null;
     for (const { group, dto } of shipments) {
       const row = group.rows[0].row;
-      for (const column of ['donorId', 'recipientId'] as const) {
-        if (typeof dto[column] === 'string' && uuid.test(dto[column]) && !known.has(dto[column])) {
-          errors.push({ row, column, message: 'no organization has this id' });
-        }
-      }
-      if (dto.donorId && dto.donorId === dto.recipientId) errors.push({ row, column: 'recipientId', message: 'must differ from donorId' });
-      if (dto.plannedDispatchDate && dto.expectedArrivalDate && dto.expectedArrivalDate < dto.plannedDispatchDate) {
-        errors.push({ row, column: 'expectedArrivalDate', message: 'must not be before plannedDispatchDate' });
-      }
+      errors.push(...partyErrors(dto, known).map(({ path, message }) => placeError(group, path, message)));
       if (scope && dto.donorId !== scope && dto.recipientId !== scope) {
         errors.push({ row, column: 'donorId', message: "your token records only shipments in which its organization is donor or recipient" });
       }

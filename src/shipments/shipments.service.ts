@@ -3,13 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { decodeCursor, isKeysetTimestamp } from '../common/cursor';
 import { checkIfMatch } from '../common/etag';
 import { DEFAULT_PAGE_SIZE, Page, toPage } from '../common/page';
-import { FieldError, Problem } from '../common/problem';
+import { Problem } from '../common/problem';
 import type { RequestContext } from '../common/request-context';
 import { LedgerTransaction, LedgerTransactions } from '../database/ledger-transaction';
 import { OrganizationsRepository } from '../organizations/organizations.repository';
 import type { CreateShipmentDto } from './dto/create-shipment.dto';
 import type { ListShipmentsQueryDto } from './dto/list-shipments-query.dto';
 import type { UpdateShipmentDto } from './dto/update-shipment.dto';
+import { partyErrors } from './shipment-parties';
 import { organizationScope } from './shipment-scope';
 import { computeTotals } from './shipment-totals';
 import { GENERATED_REFERENCE } from './shipment-vocabulary';
@@ -103,21 +104,8 @@ export class ShipmentsService {
 
   /** Donor, recipient and partners: distinct, and registered organizations (422 otherwise). */
   private async checkParties(tx: LedgerTransaction, record: ShipmentRecord): Promise<void> {
-    const errors: FieldError[] = [];
-    if (record.donorId === record.recipientId) errors.push({ path: 'recipientId', message: 'must differ from donorId' });
-    record.partnerIds.forEach((partnerId, index) => {
-      if (partnerId === record.donorId || partnerId === record.recipientId) {
-        errors.push({ path: `partnerIds[${index}]`, message: 'is already the donor or the recipient' });
-      }
-    });
-    if (record.plannedDispatchDate && record.expectedArrivalDate && record.expectedArrivalDate < record.plannedDispatchDate) {
-      errors.push({ path: 'expectedArrivalDate', message: 'must not be before plannedDispatchDate' });
-    }
     const known = await this.organizations.names(tx.manager, [record.donorId, record.recipientId, ...record.partnerIds]);
-    const unknown = (path: string, id: string) => !known.has(id) && errors.push({ path, message: 'no organization has this id' });
-    unknown('donorId', record.donorId);
-    unknown('recipientId', record.recipientId);
-    record.partnerIds.forEach((id, index) => unknown(`partnerIds[${index}]`, id));
+    const errors = partyErrors(record, new Set(known.keys()));
     if (errors.length) throw Problem.unprocessable(errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
   }
 }

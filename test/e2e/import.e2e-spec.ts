@@ -111,6 +111,22 @@ describe('POST /shipments/import (CSV manifest)', () => {
     expect(await counts()).toEqual(before);
   });
 
+  it('applies the party and date rules of POST /shipments, row by row', async () => {
+    const before = await counts();
+    const [line] = seedManifest().slice(4, 5);
+    const rows: Row[] = [
+      { ...line, shipmentKey: 'same-party', recipientId: donor.id }, // row 2
+      { ...line, shipmentKey: 'late', plannedDispatchDate: '2020-06-20', expectedArrivalDate: '2020-06-10' }, // row 3
+    ];
+    const response = await importCsv(csv(rows));
+    expectProblem(response, 400);
+    expect(response.body.errors).toEqual([
+      { row: 2, column: 'recipientId', message: 'must differ from donorId' },
+      { row: 3, column: 'expectedArrivalDate', message: 'must not be before plannedDispatchDate' },
+    ]);
+    expect(await counts()).toEqual(before);
+  });
+
   it('refuses unknown and missing columns, an empty manifest, invalid CSV and invalid UTF-8', async () => {
     const before = await counts();
     const unknown = await importCsv(csv(seedManifest(), [...HEADER, 'colour']));
