@@ -224,9 +224,7 @@ function benchEntry(g: number, at: string) {
 export async function loadAuditEntries(raw: RawSql, count: number, log: (line: string) => void) {
   const chunk = 5_000;
   const started = performance.now();
-  const client = await raw.connect();
-  try {
-    await client.query('START TRANSACTION');
+  await raw.inTransaction(async (client) => {
     for (let from = 1; from <= count; from += chunk) {
       const to = Math.min(count, from + chunk - 1);
       const at = new Date().toISOString();
@@ -250,13 +248,7 @@ export async function loadAuditEntries(raw: RawSql, count: number, log: (line: s
       );
       if (to % 200_000 === 0 && to < count) log(`    ${to} entries written`);
     }
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
   return performance.now() - started;
 }
 

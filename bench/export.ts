@@ -58,9 +58,7 @@ export async function loadLines(raw: RawSql, parties: Parties, count: number, lo
   const shipments = Math.ceil(count / LINES_PER_SHIPMENT);
   const chunk = 100;
   const started = performance.now();
-  const client = await raw.connect();
-  try {
-    await client.query('START TRANSACTION');
+  await raw.inTransaction(async (client) => {
     for (let from = 1; from <= shipments; from += chunk) {
       const to = Math.min(shipments, from + chunk - 1);
       await client.query(
@@ -94,13 +92,7 @@ export async function loadLines(raw: RawSql, parties: Parties, count: number, lo
       if ((to * LINES_PER_SHIPMENT) % 200_000 === 0 && to < shipments)
         log(`    ${to * LINES_PER_SHIPMENT} lines written`);
     }
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
   await raw.query('ANALYZE shipment');
   await raw.query('ANALYZE shipment_item');
   return performance.now() - started;

@@ -162,6 +162,22 @@ export class RawSql {
   }
 
   /** A connection of the pool for a transaction of setup statements (not measured); release it after. */
+  /** Runs `work` on one connection in one transaction: COMMIT when it resolves, ROLLBACK when it throws. */
+  async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('START TRANSACTION');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
   connect(): Promise<PoolClient> {
     return this.pool.connect();
   }
