@@ -55,7 +55,7 @@ export const createShipment: MeasurementFactory = (context) => {
   let afterRuns = 0;
   return {
     name: 'create-shipment',
-    description: 'POST /api/v1/shipments, 5 lines (token lookup + 1 transaction, 8 round trips)',
+    description: 'POST /api/v1/shipments, 5 lines (token lookup + 1 transaction, 9 round trips)',
     target: 0.6,
     api: async () => {
       const response = await post();

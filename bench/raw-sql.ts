@@ -5,12 +5,14 @@ import type { Principal } from '../src/access/principal';
 import type { Keyset } from '../src/common/cursor';
 import { SqlParams } from '../src/common/sql';
 import { TokensRepository } from '../src/access/tokens.repository';
-import { LedgerTransaction } from '../src/database/ledger-transaction';
+import { ChangeListener, LedgerTransaction, LedgerTransactions } from '../src/database/ledger-transaction';
 import { OrganizationsRepository } from '../src/organizations/organizations.repository';
 import { organizationScope } from '../src/shipments/shipment-scope';
 import type { ShipmentFilterDto, ShipmentSort } from '../src/shipments/dto/list-shipments-query.dto';
 import type { ShipmentRecord } from '../src/shipments/shipments.repository';
 import { ShipmentsRepository, shipmentFilterConditions } from '../src/shipments/shipments.repository';
+import { WebhookOutbox } from '../src/webhooks/webhook-outbox';
+import { WebhooksRepository } from '../src/webhooks/webhooks.repository';
 import { RequestFailure } from './load';
 
 /**
@@ -33,7 +35,9 @@ import { RequestFailure } from './load';
  *     tx.recordChange → recordAuditEntry               INSERT audit_entry + its audit_queue row, one
  *                                                      statement (after = that JSON); the service's
  *                                                      integrator sequences both sides' entries later
- *   COMMIT                                             8 round trips in all
+ *       → WebhookOutbox.onChange (the change listener)  SELECT the subscribers of shipment.created
+ *                                                      (none in the bench, so nothing is enqueued)
+ *   COMMIT                                             9 round trips in all
  *
  * GET /api/v1/shipments/:reference (ShipmentsService.get):
  *   AuthGuard → TokensRepository.findActiveBySecret   one pooled query
@@ -51,6 +55,8 @@ export class RawSql {
   private readonly tokens: TokensRepository;
   private readonly organizations = new OrganizationsRepository(undefined as unknown as DataSource);
   private readonly shipments: ShipmentsRepository;
+  /** The change listeners the service registers with LedgerTransactions (the webhook outbox). */
+  private readonly listeners: ChangeListener[];
 
   constructor(databaseUrl: string, connections: number) {
     // The service's pool settings (src/database/data-source.ts), but for the name.
@@ -61,9 +67,13 @@ export class RawSql {
       query_timeout: 30000,
       application_name: 'aidtrail-bench-raw',
     });
+    // An idle connection's error (the server terminating it, e.g. when the bench database is dropped
+    // at the end) must not crash the run; the next checkout opens a new connection.
+    this.pool.on('error', () => undefined);
     const pooled = poolDataSource(this.pool);
     this.tokens = new TokensRepository(pooled);
     this.shipments = new ShipmentsRepository(pooled);
+    this.listeners = [new WebhookOutbox(undefined as unknown as LedgerTransactions, new WebhooksRepository(pooled), this.shipments)];
   }
 
   /** Opens all connections up front, as a warmed-up service pool would have them. */
@@ -87,7 +97,7 @@ export class RawSql {
     const client = await this.pool.connect();
     try {
       await client.query('START TRANSACTION');
-      const tx = new LedgerTransaction(clientManager(client), { requestId: randomUUID(), principal });
+      const tx = new LedgerTransaction(clientManager(client), { requestId: randomUUID(), principal }, this.listeners);
       const known = await this.organizations.names(tx.manager, [
         record.donorId,
         record.recipientId,

@@ -106,9 +106,43 @@ describe('operations: health, docs, metrics, headers, limits, configuration', ()
     expect(lines[0]).toMatch(new RegExp(`^Invalid configuration: ${name} `));
   });
 
+  it('logs one JSON line per request with its request id, and never the bearer token', async () => {
+    const sibling = await service.startSibling({ LOG_LEVEL: 'info' });
+    try {
+      const secret = 'not-a-real-token-but-secret-all-the-same';
+      const answered = await fetch(`${sibling.baseUrl}/api/v1/me`, {
+        headers: { authorization: `Bearer ${secret}`, 'x-request-id': 'log-line-check-1' },
+      });
+      expect(answered.status).toBe(401);
+      const line = await waitForLogLine(sibling.output, (entry) => entry.requestId === 'log-line-check-1');
+      expect(line).toMatchObject({ msg: 'request completed', method: 'GET', url: '/api/v1/me', statusCode: 401 });
+      expect(typeof line.responseTime).toBe('number');
+      expect(sibling.output()).not.toContain(secret);
+    } finally {
+      await sibling.stop();
+    }
+  });
+
   it('shuts down gracefully on SIGTERM', async () => {
     const sibling = await service.startSibling();
     const code = await sibling.stop('SIGTERM');
     expect(code).toBe(0);
   });
 });
+
+/** The first JSON log line that `matches`, waiting for the process to print it (logging is asynchronous). */
+async function waitForLogLine(
+  output: () => string,
+  matches: (entry: Record<string, unknown>) => boolean,
+): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    for (const text of output().split('\n')) {
+      if (!text.startsWith('{')) continue;
+      const entry = JSON.parse(text) as Record<string, unknown>;
+      if (matches(entry)) return entry;
+    }
+    if (Date.now() > deadline) throw new Error(`no matching log line in:\n${output()}`);
+    await new Promise((resolveWait) => setTimeout(resolveWait, 50));
+  }
+}
