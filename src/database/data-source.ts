@@ -29,6 +29,14 @@ export const ENTITIES = [
   WebhookAttemptEntity,
 ];
 
+/**
+ * Settings sent when each connection opens. JIT compilation off: PostgreSQL decides on it by a plan's
+ * estimated cost, and the list's text search (whose unlimited branch is costed at millions) and the
+ * reports paid 60-150 ms of compiling per query, more than JIT ever saved them (measured at 300,000
+ * shipments: a partner's text search 123 -> 60 ms, a summary by destination 2.0 -> 1.8 s).
+ */
+export const CONNECTION_OPTIONS = '-c jit=off';
+
 /** The one place the schema's options live, for the service, the migration runner and the TypeORM CLI. */
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
   return {
@@ -47,6 +55,7 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
       connectionTimeoutMillis: 5000,
       query_timeout: 30000,
       application_name: 'aidtrail',
+      options: CONNECTION_OPTIONS,
     },
   };
 }

@@ -233,18 +233,33 @@ export class ShipmentsRepository {
     const params = new SqlParams();
     const column = sort.endsWith('updatedAt') ? 's.updated_at' : 's.created_at';
     const descending = sort.startsWith('-');
-    const conditions = [visibleTo(params, scope, 'many'), ...shipmentFilterConditions(params, filter)];
+    const conditions = [visibleTo(params, scope, 'many'), ...shipmentFilterConditions(params, { ...filter, q: undefined })];
     if (after) {
       conditions.push(
         `(${column}, s.id) ${descending ? '<' : '>'} (${params.add(after.value)}::timestamptz, ${params.add(after.id)}::uuid)`,
       );
     }
     const direction = descending ? 'DESC' : 'ASC';
-    return this.dataSource.query(
-      `SELECT ${shipmentJson('lineCount')} AS shipment, ${isoTimestamp(column)} AS cursor_value
+    const page = (extra: string[]) =>
+      `SELECT ${shipmentJson('lineCount')} AS shipment, ${isoTimestamp(column)} AS cursor_value, ${column} AS sort_at, s.id AS sort_id
          FROM ${FROM_SHIPMENT}
-        WHERE ${conditions.join(' AND ')}
-        ORDER BY ${column} ${direction}, s.id ${direction} LIMIT ${params.add(limit)}`,
+        WHERE ${[...conditions, ...extra].join(' AND ')}
+        ORDER BY ${column} ${direction}, s.id ${direction} LIMIT ${params.add(limit)}`;
+    if (!filter.q) return this.dataSource.query(page([]), params.values);
+
+    // Text search has two good plans, and which one depends on how common the text is: a rare text's
+    // few hits are collected through the trigram indexes and sorted; a common one is found soonest by
+    // walking shipments in list order and testing each. One statement holds both, each branch behind
+    // a one-time test of the bounded hit count, so exactly one of them runs, on one snapshot.
+    const pattern = params.add(`%${escapeLike(filter.q)}%`);
+    return this.dataSource.query(
+      `WITH hits AS MATERIALIZED (SELECT id FROM (${textSearchHits(pattern)}) h LIMIT ${FEW_SEARCH_HITS + 1}),
+            few AS MATERIALIZED (SELECT count(*) <= ${FEW_SEARCH_HITS} AS hits FROM hits)
+       SELECT shipment, cursor_value FROM (
+         (${page(['(SELECT hits FROM few)', 's.id IN (SELECT id FROM hits)'])})
+         UNION ALL
+         (${page(['NOT (SELECT hits FROM few)', textSearchRow(pattern)])})
+       ) found ORDER BY sort_at ${direction}, sort_id ${direction}`,
       params.values,
     );
   }
@@ -335,6 +350,35 @@ export class ShipmentsRepository {
 
 const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
 
+/** The searched texts of a shipment and of a line; each has a trigram GIN index on exactly this expression. */
+const SHIPMENT_TEXT = (alias: string) => `(${alias}.reference || ' ' || coalesce(${alias}.title, ''))`;
+const LINE_TEXT = (alias: string) =>
+  `(${alias}.description || ' ' || coalesce(${alias}.item_code, '') || ' ' || coalesce(${alias}.batch_number, ''))`;
+
+/** Ids of the shipments whose reference, title or a line's text contains `pattern`, found through the
+ * trigram indexes (one id per matching shipment or line, so an id may repeat). */
+const textSearchHits = (pattern: string) =>
+  `SELECT qs.id FROM shipment qs WHERE ${SHIPMENT_TEXT('qs')} ILIKE ${pattern}
+   UNION ALL
+   SELECT qi.shipment_id FROM shipment_item qi WHERE ${LINE_TEXT('qi')} ILIKE ${pattern}`;
+
+/**
+ * The same test, row by row, for walking shipments in list order. OFFSET 0 keeps PostgreSQL from turning
+ * the EXISTS into a hashed subplan, which would first collect every matching line (seconds for a common
+ * word at a million shipments) when a page needs only the first few dozen.
+ */
+const textSearchRow = (pattern: string) =>
+  `(${SHIPMENT_TEXT('s')} ILIKE ${pattern}
+    OR EXISTS (SELECT 1 FROM shipment_item fq WHERE fq.shipment_id = s.id AND ${LINE_TEXT('fq')} ILIKE ${pattern} OFFSET 0))`;
+
+/**
+ * Text search hits above which a list page walks shipments in order and tests each one instead of
+ * collecting the hits and sorting them. Collecting costs one lookup per hit; walking costs about
+ * page size × shipments / hits tests, so the two meet near sqrt(51 × 1,000,000) ≈ 7,000 hits at a million
+ * shipments; counting the hits is itself bounded by this number, so it stays lower.
+ */
+const FEW_SEARCH_HITS = 2000;
+
 /** The shipment filters as SQL conditions on alias `s`; shared with reports and exports. */
 export function shipmentFilterConditions(params: SqlParams, filter: ShipmentFilterDto): string[] {
   const conditions: string[] = [];
@@ -352,9 +396,7 @@ export function shipmentFilterConditions(params: SqlParams, filter: ShipmentFilt
   if (filter.emergency) conditions.push(`lower(s.emergency) = lower(${params.add(filter.emergency)})`);
   if (filter.q) {
     const pattern = params.add(`%${escapeLike(filter.q)}%`);
-    conditions.push(`((s.reference || ' ' || coalesce(s.title, '')) ILIKE ${pattern}
-      OR EXISTS (SELECT 1 FROM shipment_item fq WHERE fq.shipment_id = s.id
-                 AND (fq.description || ' ' || coalesce(fq.item_code, '') || ' ' || coalesce(fq.batch_number, '')) ILIKE ${pattern}))`);
+    conditions.push(`s.id IN (${textSearchHits(pattern)})`);
   }
   if (filter.createdFrom) {
     conditions.push(
