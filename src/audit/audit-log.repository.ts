@@ -29,6 +29,24 @@ export interface LeafRow {
   content: string | null;
 }
 
+/** Recomputed leaf hashes of leaves from..from+leaves-1 (when the chunk is complete), 32 bytes each. */
+export interface LeafHashChunk {
+  from: number;
+  leaves: number;
+  hashes: Buffer;
+  /** Every leaf of the chunk has its entry, and the entry hashes to the stored leaf hash. */
+  intact: boolean;
+}
+
+/** Stored hashes of the level's subtrees from..from+stored-1 (when the chunk is complete), 32 bytes each. */
+export interface SubtreeHashChunk {
+  level: number;
+  from: number;
+  stored: number;
+  hashes: Buffer;
+  wellformed: boolean;
+}
+
 export interface AuditFilter {
   entityType?: string;
   entityId?: string;
@@ -159,6 +177,52 @@ export class AuditLogRepository {
       `SELECT level, start, hash FROM audit_subtree WHERE level >= 1 AND start + (1::int8 << level) <= $1`,
       [treeSize],
       ([level, start, hash]) => each(level, Number(start), hash),
+    );
+  }
+
+  /**
+   * The leaf hashes recomputed from the entries, `chunk` leaves per row: the chunk's index, how many of
+   * its leaves are stored, their recomputed hashes concatenated in index order, and whether every one
+   * has its entry and matches its stored leaf hash. It is forEachRecomputedLeaf's one pass (PostgreSQL
+   * hashes every entry) with the rows folded: the service then parses a few dozen rows per million
+   * leaves instead of a million. A chunk that is short or not intact only says that something is off;
+   * the row-by-row pass then names it.
+   */
+  forEachLeafHashChunk(treeSize: number, chunk: number, each: (chunk: LeafHashChunk) => void): Promise<void> {
+    return this.stream<[string, number, Buffer | null, boolean]>(
+      `SELECT (l.seq / $2)::text AS chunk, count(*)::int AS leaves,
+              string_agg(e.recomputed, ''::bytea ORDER BY l.seq) AS hashes,
+              coalesce(bool_and(e.recomputed IS NOT NULL AND e.recomputed = l.leaf_hash), true) AS intact
+         FROM audit_leaf l
+         LEFT JOIN (SELECT id, pg_catalog.sha256('\\x00'::bytea || pg_catalog.convert_to(content, 'UTF8')) AS recomputed
+                      FROM audit_entry OFFSET 0) e ON e.id = l.entry_id
+        WHERE l.seq >= 0 AND l.seq < $1
+        GROUP BY l.seq / $2 ORDER BY l.seq / $2`,
+      [treeSize, chunk],
+      ([index, leaves, hashes, intact]) => each({ from: Number(index) * chunk, leaves, hashes: hashes ?? Buffer.alloc(0), intact }),
+    );
+  }
+
+  /**
+   * The stored inner subtree hashes (level ≥ 1) of a tree of `treeSize` leaves, `chunk` per row and level:
+   * the hashes of subtrees index..index+count-1 of that level (the subtree at index i covers leaves
+   * i·2^level onwards), concatenated in order, and how many were found.
+   */
+  forEachStoredSubtreeChunk(treeSize: number, chunk: number, each: (chunk: SubtreeHashChunk) => void): Promise<void> {
+    return this.stream<[number, string, number, Buffer | null, boolean]>(
+      `SELECT c.level, c.lo::text, x.stored, x.hashes, x.wellformed
+         FROM (SELECT level, generate_series(0::int8, ($1::int8 >> level) - 1, $2::int8) AS lo
+                 FROM generate_series(1, 62) AS level WHERE ($1::int8 >> level) > 0) AS c
+         CROSS JOIN LATERAL (
+           SELECT count(*)::int AS stored, string_agg(t.hash, ''::bytea ORDER BY t.start) AS hashes,
+                  coalesce(bool_and(octet_length(t.hash) = 32), true) AS wellformed
+             FROM audit_subtree t
+            WHERE t.level = c.level AND t.start >= (c.lo << c.level)
+              AND t.start < (least(c.lo + $2, $1::int8 >> c.level) << c.level)) x
+        ORDER BY c.level, c.lo`,
+      [treeSize, chunk],
+      ([level, lo, stored, hashes, wellformed]) =>
+        each({ level, from: Number(lo), stored, hashes: hashes ?? Buffer.alloc(0), wellformed }),
     );
   }
 
