@@ -3,7 +3,7 @@ import { RequestMethod } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { LogController, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { checkQueryText, parseJsonBody } from './common/json-body';
@@ -22,8 +22,7 @@ export function createHttpAdapter(config: AppConfig): FastifyAdapter {
     // Fastify's own pino logs requests (nestjs-pino reuses it: useExisting), one line per request from
     // the onResponse hook below; pino-http middleware on every request cost ~0.2 ms (bench).
     logger: { level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie'] },
-    disableRequestLogging: true,
-    requestIdLogLabel: 'requestId',
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     genReqId: (raw: IncomingMessage) => {
       const sent = raw.headers['x-request-id'];
       const id = typeof sent === 'string' && CLIENT_REQUEST_ID.test(sent) ? sent : randomUUID();
@@ -127,22 +126,6 @@ export async function configureHttpServer(app: NestFastifyApplication): Promise<
       reply.elapsedTime / 1000,
     );
   });
-  // Errors raised before a route handler runs (body parsing, size limit, media type) never reach
-  // Nest's exception filter; they get the same problem+json here.
-  fastify.setErrorHandler((error: FastifyError | Problem, request, reply: FastifyReply) => {
-    const problem =
-      error instanceof Problem
-        ? error
-        : new Problem(
-            error.statusCode && error.statusCode < 500 ? error.statusCode : 500,
-            error.statusCode === 413 ? 'payload-too-large' : error.statusCode === 415 ? 'unsupported-media-type' : 'bad-request',
-            error.statusCode === 413 ? 'Content Too Large' : error.statusCode === 415 ? 'Unsupported Media Type' : 'Bad Request',
-            error.statusCode && error.statusCode < 500 ? error.message : 'An unexpected error occurred.',
-          );
-    if (problem.status >= 500) request.log.error({ err: error }, 'unhandled error before routing');
-    sendProblem(request, reply, problem);
-  });
-
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {

@@ -33,14 +33,21 @@ export class ProblemFilter implements ExceptionFilter {
     const fromDatabase = databaseProblem(exception);
     if (fromDatabase) return fromDatabase;
     if (exception instanceof HttpException) return fromHttpException(exception);
+    // Fastify's own errors, raised before a handler runs (body size, media type, parsing), carry a status.
     const fastifyError = exception as { statusCode?: number; code?: string; message?: string };
     if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode < 500) {
-      return new Problem(fastifyError.statusCode, 'bad-request', 'Bad Request', fastifyError.message);
+      const [code, title] = FASTIFY_STATUS_TITLES[fastifyError.statusCode] ?? ['bad-request', 'Bad Request'];
+      return new Problem(fastifyError.statusCode, code, title, fastifyError.message);
     }
     this.logger.error({ err: exception, requestId: request.id }, 'unhandled error');
     return new Problem(500, 'internal', 'Internal Server Error', 'An unexpected error occurred; quote the requestId when reporting it.');
   }
 }
+
+const FASTIFY_STATUS_TITLES: Record<number, [string, string]> = {
+  413: ['payload-too-large', 'Content Too Large'],
+  415: ['unsupported-media-type', 'Unsupported Media Type'],
+};
 
 function fromHttpException(exception: HttpException): Problem {
   const status = exception.getStatus();
