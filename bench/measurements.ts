@@ -35,6 +35,12 @@ export interface Measurement {
   api: Operation;
   raw: Operation;
   /**
+   * Requests in flight for this measurement when fewer than --connections: a report that aggregates a
+   * year of a million shipments takes seconds of CPU, and 16 at once on 2 cores would each wait past the
+   * 30 s query timeout (as reports are run: by a few people, not by 16 clients in a loop).
+   */
+  connections?: number;
+  /**
    * After each measured run, before its CPU is read: background work the run caused that belongs to
    * it (e.g. audit integration). Returns a note for the run's line, if any.
    */

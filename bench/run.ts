@@ -381,7 +381,7 @@ async function measure(
     for (const [message, n] of result.failures) failures.set(message, (failures.get(message) ?? 0) + n);
     return result;
   };
-  const load = { connections: options.connections };
+  const load = { connections: Math.min(measurement.connections ?? options.connections, options.connections) };
   const warmApi = count(await runLoad(measurement.api, { ...load, durationMs: options.warmupMs }));
   const warmRaw = count(await runLoad(measurement.raw, { ...load, durationMs: options.warmupMs }));
   await measurement.afterRun?.();

@@ -432,6 +432,9 @@ function lookupMeasurement(context: BenchContext, data: ScaleData): Measurement 
   };
 }
 
+/** Summary reports in flight at once (see Measurement.connections). */
+const SUMMARY_CONNECTIONS = 2;
+
 /** The summary report's cases; the raw twin is the aggregation the contract describes, in one statement. */
 function summaryCases(
   data: ScaleData,
@@ -470,8 +473,9 @@ function summaryMeasurement(
   const headers = headersFor(context.adminToken);
   return {
     name: `scale-summary-${summary.name}`,
-    description: `GET ${path.replace(/donorId=[0-9a-f-]+/, 'donorId=<donor>')}`,
+    description: `GET ${path.replace(/donorId=[0-9a-f-]+/, 'donorId=<donor>')} (${SUMMARY_CONNECTIONS} at a time)`,
     target: 0.5,
+    connections: SUMMARY_CONNECTIONS,
     check: async () => {
       const served = await context.api.json<{ rows: SummaryRowCounts[] }>('GET', path, context.adminToken);
       const rows = await context.raw.summary(context.adminToken, summary.groupBy, summary.filter);

@@ -5,10 +5,11 @@ import { Api, ApiResponse } from '../support/http';
 import { startService, TestService } from '../support/service';
 
 /**
- * Text search (q) over many hits. The list answers a search in one of two ways, by the number of hits
- * (over 2,000 it walks shipments in order and tests each; at most 2,000 it collects and sorts them):
- * here a common word with 2,400 hits and a rare one with a handful, so both ways are exercised, with
- * paging, both sort orders, and a partner's scope.
+ * Text search (q) over many shipments. The list answers a search in one of two ways: it walks up to
+ * 2,000 shipments in list order testing each, and when those do not fill the page it collects the hits
+ * through the trigram indexes instead. Here a common word (840 shipments), a rare one (8), and an old
+ * one behind 2,050 newer shipments without it, so both ways and the switch between them are exercised,
+ * with paging, both sort orders, filters and a partner's scope.
  */
 describe('GET /shipments?q= over thousands of hits', () => {
   const tag = randomBytes(3).toString('hex');
@@ -100,6 +101,17 @@ describe('GET /shipments?q= over thousands of hits', () => {
     expect(found.sort()).toEqual([...ids.partnerCommon].sort());
     const rare = (await walk(`q=${RARE}&recipientId=${other.id}`)).map((row) => row.id);
     expect(rare).toEqual([]);
+  });
+
+  it('finds a word whose shipments all lie behind more than 2,000 newer ones', async () => {
+    const OLD = `Oldword${tag}`;
+    const old = await importShipments(50, 1, () => `Kitchen sets ${OLD}`, recipient.id);
+    await importShipments(2_050, 1, () => 'Blankets', recipient.id);
+    const found = await walk(`q=${OLD}`, admin, 20);
+    expect(found.map((row) => row.id).sort()).toEqual([...old].sort());
+    expect(found.map((row) => row.id)).toEqual(byCreatedDesc(found).map((row) => row.id));
+    const oldestFirst = (await walk(`q=${OLD}&sort=createdAt`, admin, 20)).map((row) => row.id);
+    expect(oldestFirst).toEqual(found.map((row) => row.id).reverse());
   });
 
   it("keeps a partner's search to its own shipments", async () => {
