@@ -63,6 +63,14 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(100) @Max(60_000)
   WEBHOOK_TIMEOUT_MS = 10_000;
 
+  /**
+   * Longest a summary report may run in PostgreSQL (ms) before the server cancels it (503 database-busy).
+   * Below the pool's 30 s query timeout, so that a report nobody waits for any more does not keep
+   * running and slow the next ones down.
+   */
+  @Transform(toInt) @IsInt() @Min(1) @Max(29_000)
+  REPORT_TIMEOUT_MS = 25_000;
+
   /** Advanced: how often each instance looks for due webhook deliveries (ms). */
   @Transform(toInt) @IsInt() @Min(10) @Max(60_000)
   WEBHOOK_POLL_MS = 1_000;

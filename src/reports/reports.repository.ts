@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
 import { DataSource } from 'typeorm';
 import { SqlParams } from '../common/sql';
 import type { ShipmentFilterDto } from '../shipments/dto/list-shipments-query.dto';
@@ -22,7 +23,10 @@ const GROUPINGS: Record<ReportGrouping, { key: string; label: string }> = {
 
 @Injectable()
 export class ReportsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
 
   /**
    * The summary, computed entirely in PostgreSQL: numeric sums (exact, with numeric's scale: 0.10 + 0.20
@@ -37,8 +41,14 @@ export class ReportsRepository {
     const params = new SqlParams();
     const conditions = [visibleTo(params, scope, 'many'), ...shipmentFilterConditions(params, filter)];
     const { key, label } = GROUPINGS[groupBy];
-    return this.dataSource.query(
-      `WITH line AS MATERIALIZED (
+    // The server cancels a report that runs past REPORT_TIMEOUT_MS (statement_timeout, 57014: a 503);
+    // the client-side query timeout alone would leave it running after the request had given up.
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`SELECT set_config('statement_timeout', $1, true)`, [
+        String(this.config.REPORT_TIMEOUT_MS),
+      ]);
+      return manager.query(
+        `WITH line AS MATERIALIZED (
          SELECT ${key} AS key, ${label} AS label, s.id AS shipment_id,
                 i.quantity, i.unit, i.unit_value, rtrim(i.currency) AS currency
            FROM shipment s
@@ -64,7 +74,8 @@ export class ReportsRepository {
          LEFT JOIN money m ON m.key = g.key
          LEFT JOIN quantity q ON q.key = g.key
         ORDER BY g.label, g.key`,
-      params.values,
-    );
+        params.values,
+      );
+    });
   }
 }

@@ -256,21 +256,31 @@ export class ShipmentsRepository {
         ${order} LIMIT ${rows}`;
     if (!filter.q) return this.dataSource.query(page(FROM_SHIPMENT, conditions), params.values);
 
-    // Text search has two good plans, and which one depends on how common the text is. A common text
-    // is found soonest by walking the shipments in list order and testing each: the page fills within
-    // a few hundred. A rare one would make that walk the whole table; its few hits are better collected
-    // through the trigram indexes and sorted. So: walk at most SEARCH_WALK shipments; a full page from
-    // them is the answer (they are the first in order), and only otherwise are the hits collected.
-    // One statement, one snapshot; the collecting branch is behind a one-time test and runs only then.
+    // Text search has two good plans, and which one depends on how common the text is: a common text is
+    // found soonest by walking the shipments in list order and testing each, a rare one by collecting its
+    // few hits through the trigram indexes and sorting them. Three steps, in one statement (one snapshot),
+    // each later one behind a one-time test of the earlier ones, so only what is needed runs:
+    //  1. walk the first SEARCH_WALK shipments in order: a full page there is the answer (a common text);
+    //  2. else count the hits through the trigram indexes, up to FEW_SEARCH_HITS: if that is all of them,
+    //     collect and sort them (a rare text);
+    //  3. else the text is common but not among the newest: walk on, testing each shipment.
+    // A GIN index lists every match of a text before a LIMIT can stop it, so step 2 costs in proportion
+    // to how common the text is (75 ms for 'rehydration', 200,000 lines at a million shipments); step 1
+    // spares the usual case that cost.
     const pattern = params.add(`%${escapeLike(filter.q)}%`);
     const walkedFrom = `(SELECT * FROM shipment s WHERE ${conditions.join(' AND ')} ${order} LIMIT ${SEARCH_WALK}) s`;
+    const notFilled = 'NOT (SELECT page FROM filled)';
     return this.dataSource.query(
       `WITH walked AS MATERIALIZED (${page(walkedFrom, [textSearchRow(pattern)])}),
-            filled AS MATERIALIZED (SELECT count(*) >= ${rows} AS page FROM walked)
+            filled AS MATERIALIZED (SELECT count(*) >= ${rows} AS page FROM walked),
+            hits AS MATERIALIZED (SELECT id FROM (${textSearchHits(pattern)}) h WHERE ${notFilled} LIMIT ${FEW_SEARCH_HITS + 1}),
+            few AS MATERIALIZED (SELECT count(*) <= ${FEW_SEARCH_HITS} AS hits FROM hits)
        SELECT shipment, cursor_value FROM (
          (SELECT * FROM walked WHERE (SELECT page FROM filled))
          UNION ALL
-         (${page(FROM_SHIPMENT, ['NOT (SELECT page FROM filled)', ...conditions, `s.id IN (${textSearchHits(pattern)})`])})
+         (${page(FROM_SHIPMENT, [notFilled, '(SELECT hits FROM few)', ...conditions, 's.id IN (SELECT id FROM hits)'])})
+         UNION ALL
+         (${page(FROM_SHIPMENT, [notFilled, 'NOT (SELECT hits FROM few)', ...conditions, textSearchRow(pattern)])})
        ) found ORDER BY sort_at ${direction}, sort_id ${direction}`,
       params.values,
     );
@@ -383,14 +393,15 @@ const textSearchRow = (pattern: string) =>
   `(${SHIPMENT_TEXT('s')} ILIKE ${pattern}
     OR EXISTS (SELECT 1 FROM shipment_item fq WHERE fq.shipment_id = s.id AND ${LINE_TEXT('fq')} ILIKE ${pattern} OFFSET 0))`;
 
-/**
- * Shipments a text search walks in list order before it collects the hits instead. A full page within
- * them means the text is common (at least 1 in 40 here) and the walk was the fast way; a rare text costs
- * this many row tests (a few milliseconds) before the trigram indexes find its hits. Counting hits
- * through the index first was the other way, but a GIN index lists every match of a common text
- * before it can stop: 75 ms for 'rehydration' at a million shipments.
- */
+/** Shipments a text search walks in list order before it looks at how many hits the text has (step 1). */
 const SEARCH_WALK = 2000;
+
+/**
+ * Hits up to which a text counts as rare and its hits are collected and sorted (step 2). Collecting
+ * costs one lookup per hit; walking costs about page size × shipments / hits tests: the two meet near
+ * sqrt(51 × 1,000,000) ≈ 7,000 hits at a million shipments, and counting is itself bounded by this.
+ */
+const FEW_SEARCH_HITS = 2000;
 
 /** The shipment filters as SQL conditions on alias `s`; shared with reports and exports. */
 export function shipmentFilterConditions(params: SqlParams, filter: ShipmentFilterDto): string[] {

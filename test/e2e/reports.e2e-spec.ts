@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
 import { Api } from '../support/http';
 import { createOrganization, issueToken, seedShipmentBody } from '../support/builders';
 import { expectFieldError, expectProblem } from '../support/problems';
@@ -378,6 +379,35 @@ describe('summary report', () => {
     expectFieldError(await api.get('/reports/summary?groupBy=donor&donorId=42'), 'donorId');
     expectFieldError(await api.get('/reports/summary?groupBy=donor&limit=10'), 'limit');
     expectProblem(await api.get('/reports/summary?groupBy=donor', { token: null }), 401);
+  });
+
+  it('is cancelled by the server past REPORT_TIMEOUT_MS: 503 database-busy, and nothing left running', async () => {
+    const sibling = await service.startSibling({ REPORT_TIMEOUT_MS: '500' });
+    // A migration-like lock held by another session keeps the report waiting past its 500 ms.
+    const blocker = new Client({ connectionString: service.databaseUrl });
+    await blocker.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('LOCK TABLE shipment_item IN ACCESS EXCLUSIVE MODE');
+    try {
+      const response = await fetch(`${sibling.baseUrl}/api/v1/reports/summary?groupBy=category`, {
+        headers: { authorization: `Bearer ${service.adminToken}` },
+      });
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('5');
+      expect(await response.json()).toMatchObject({ type: expect.stringMatching(/database-busy$/), status: 503 });
+      const { rows } = await service.db.query(
+        `SELECT count(*)::int AS running FROM pg_stat_activity
+          WHERE datname = current_database() AND state = 'active' AND query LIKE '%WITH line AS MATERIALIZED%'
+            AND pid <> pg_backend_pid()`,
+      );
+      expect(rows[0].running).toBe(0);
+    } finally {
+      await blocker.query('ROLLBACK');
+      await blocker.end();
+      await sibling.stop();
+    }
+    // The same report within the default timeout answers.
+    expect((await api.get('/reports/summary?groupBy=category')).status).toBe(200);
   });
 
   it('is documented in /docs-json, with the export as text/csv', async () => {

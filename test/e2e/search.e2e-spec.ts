@@ -7,9 +7,10 @@ import { startService, TestService } from '../support/service';
 /**
  * Text search (q) over many shipments. The list answers a search in one of two ways: it walks up to
  * 2,000 shipments in list order testing each, and when those do not fill the page it collects the hits
- * through the trigram indexes instead. Here a common word (840 shipments), a rare one (8), and an old
- * one behind 2,050 newer shipments without it, so both ways and the switch between them are exercised,
- * with paging, both sort orders, filters and a partner's scope.
+ * through the trigram indexes when there are at most 2,000, and otherwise walks on. Here a common word
+ * (840 shipments), a rare one (8), an old one behind 2,050 newer shipments without it, and the common
+ * word again once those are in front, so each way is exercised, with paging, both sort orders, filters
+ * and a partner's scope.
  */
 describe('GET /shipments?q= over thousands of hits', () => {
   const tag = randomBytes(3).toString('hex');
@@ -112,6 +113,14 @@ describe('GET /shipments?q= over thousands of hits', () => {
     expect(found.map((row) => row.id)).toEqual(byCreatedDesc(found).map((row) => row.id));
     const oldestFirst = (await walk(`q=${OLD}&sort=createdAt`, admin, 20)).map((row) => row.id);
     expect(oldestFirst).toEqual(found.map((row) => row.id).reverse());
+  });
+
+  it('still finds the common word once more than 2,000 newer shipments lack it', async () => {
+    // After the previous test, the 2,050 newest shipments do not have it, and its hits (2,440) are too
+    // many to collect: the list walks on past them.
+    const rows = await walk(`q=${COMMON}`, admin, 50);
+    expect(rows.map((row) => row.id).sort()).toEqual([...ids.common, ...ids.partnerCommon].sort());
+    expect(rows.map((row) => row.id)).toEqual(byCreatedDesc(rows).map((row) => row.id));
   });
 
   it("keeps a partner's search to its own shipments", async () => {
