@@ -5,7 +5,7 @@ import type { Principal } from '../src/access/principal';
 import type { Keyset } from '../src/common/cursor';
 import { SqlParams } from '../src/common/sql';
 import { TokensRepository } from '../src/access/tokens.repository';
-import { CONNECTION_OPTIONS } from '../src/database/data-source';
+import { POOL_SETTINGS } from '../src/database/pool-settings';
 import { ChangeListener, LedgerTransaction, LedgerTransactions } from '../src/database/ledger-transaction';
 import { OrganizationsRepository } from '../src/organizations/organizations.repository';
 import { organizationScope } from '../src/shipments/shipment-scope';
@@ -60,14 +60,12 @@ export class RawSql {
   private readonly listeners: ChangeListener[];
 
   constructor(databaseUrl: string, connections: number) {
-    // The service's pool settings (src/database/data-source.ts), but for the name.
+    // The service's pool settings, but for the name.
     this.pool = new Pool({
       connectionString: databaseUrl,
       max: connections,
-      connectionTimeoutMillis: 5000,
-      query_timeout: 30000,
+      ...POOL_SETTINGS,
       application_name: 'aidtrail-bench-raw',
-      options: CONNECTION_OPTIONS,
     });
     // An idle connection's error (the server terminating it, e.g. when the bench database is dropped
     // at the end) must not crash the run; the next checkout opens a new connection.

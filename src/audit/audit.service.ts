@@ -5,9 +5,9 @@ import { Problem } from '../common/problem';
 import type { RequestContext } from '../common/request-context';
 import { ShipmentsRepository } from '../shipments/shipments.repository';
 import { organizationScope } from '../shipments/shipment-scope';
+import { auditVerifications } from '../metrics/metrics';
 import { exportLine, type AuditEntryView } from './audit-entry.view';
 import { AuditFilter, AuditLogRepository, CheckpointRow, LeafRow } from './audit-log.repository';
-import { auditVerifications } from '../metrics/metrics';
 import { LogVerifier, VerificationReport } from './log-verifier';
 import { consistencyProofFromStore, inclusionProofFromStore } from './proofs';
 import { SigningKeyHolder } from './signing-key.holder';
@@ -116,9 +116,7 @@ export class AuditService {
    * leaf, subtree and root is still compared, only the reporting of failures is left to the other pass.
    */
   private async verifyIntact(): Promise<VerificationReport | undefined> {
-    const { keyName, publicKey } = this.signing.key;
-    const verifier = new LogVerifier(await this.log.checkpoints(), keyName, publicKey);
-    const size = await this.log.treeSize();
+    const { verifier, size } = await this.newVerification();
     const leaves = Buffer.alloc(size * HASH_BYTES);
     const subtrees = new SubtreeTable(size);
     let intact = true;
@@ -145,6 +143,13 @@ export class AuditService {
     return report.valid ? report : undefined;
   }
 
+  /** A verifier loaded with every signed checkpoint, and the size of the log to verify. */
+  private async newVerification(): Promise<{ verifier: LogVerifier; size: number }> {
+    const { keyName, publicKey } = this.signing.key;
+    const verifier = new LogVerifier(await this.log.checkpoints(), keyName, publicKey);
+    return { verifier, size: await this.log.treeSize() };
+  }
+
   /**
    * The row-by-row pass, which names every problem. Two streams run at once: PostgreSQL hashing the
    * stored entries in one pass (see forEachRecomputedLeaf) and the stored subtree hashes; both land in
@@ -152,9 +157,7 @@ export class AuditService {
    * rebuilt in index order and compared with them.
    */
   private async verifyRowByRow(): Promise<VerificationReport> {
-    const { keyName, publicKey } = this.signing.key;
-    const verifier = new LogVerifier(await this.log.checkpoints(), keyName, publicKey);
-    const size = await this.log.treeSize();
+    const { verifier, size } = await this.newVerification();
     const leaves = new LeafTable(size);
     const subtrees = new SubtreeTable(size);
     await Promise.all([

@@ -1,3 +1,4 @@
+import { POOL_SETTINGS } from '../database/pool-settings';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -68,7 +69,7 @@ export class AppConfig {
    * Below the pool's 30 s query timeout, so that a report nobody waits for any more does not keep
    * running and slow the next ones down.
    */
-  @Transform(toInt) @IsInt() @Min(1) @Max(29_000)
+  @Transform(toInt) @IsInt() @Min(1) @Max(POOL_SETTINGS.query_timeout - 1000)
   REPORT_TIMEOUT_MS = 25_000;
 
   /** Advanced: how often each instance looks for due webhook deliveries (ms). */

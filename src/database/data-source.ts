@@ -9,6 +9,7 @@ import { ShipmentEventEntity } from '../shipments/entities/shipment-event.entity
 import { ShipmentItemEntity } from '../shipments/entities/shipment-item.entity';
 import { ShipmentPartnerEntity } from '../shipments/entities/shipment-partner.entity';
 import { ShipmentEntity } from '../shipments/entities/shipment.entity';
+import { POOL_SETTINGS } from './pool-settings';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookSubscriptionEntity } from '../webhooks/webhook.entities';
 
 export const ENTITIES = [
@@ -29,14 +30,6 @@ export const ENTITIES = [
   WebhookAttemptEntity,
 ];
 
-/**
- * Settings sent when each connection opens. JIT compilation off: PostgreSQL decides on it by a plan's
- * estimated cost, and the list's text search (whose unlimited branch is costed at millions) and the
- * reports paid 60-150 ms of compiling per query, more than JIT ever saved them (measured at 300,000
- * shipments: a partner's text search 123 -> 60 ms, a summary by destination 2.0 -> 1.8 s).
- */
-export const CONNECTION_OPTIONS = '-c jit=off';
-
 /** The one place the schema's options live, for the service, the migration runner and the TypeORM CLI. */
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
   return {
@@ -51,11 +44,8 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     logging: false,
     extra: {
       max: poolSize,
-      // A database that stops answering must surface as 503s, not as requests hanging forever.
-      connectionTimeoutMillis: 5000,
-      query_timeout: 30000,
+      ...POOL_SETTINGS,
       application_name: 'aidtrail',
-      options: CONNECTION_OPTIONS,
     },
   };
 }

@@ -92,6 +92,15 @@ describe('GET /shipments?q= over thousands of hits', () => {
     expect(ascending).toEqual([...descending].reverse());
   });
 
+  it('searches in the order of the last change too (sort=-updatedAt and updatedAt)', async () => {
+    const byUpdate = await walk(`q=${COMMON}&sort=-updatedAt`, admin, 61);
+    expect(byUpdate.map((row) => row.id).sort()).toEqual([...ids.common, ...ids.partnerCommon].sort());
+    const key = (row: any) => `${row.updatedAt} ${row.id}`;
+    expect(byUpdate.map(key)).toEqual(byUpdate.map(key).sort().reverse());
+    const oldestChangeFirst = (await walk(`q=${COMMON}&sort=updatedAt`, admin, 200)).map((row) => row.id);
+    expect(oldestChangeFirst).toEqual(byUpdate.map((row) => row.id).reverse());
+  });
+
   it('finds a rare word among them, and nothing for a word that is nowhere', async () => {
     expect((await walk(`q=${RARE}`)).map((row) => row.id).sort()).toEqual([...ids.rare].sort());
     expect(await walk(`q=nowhere${tag}`)).toEqual([]);

@@ -9,9 +9,9 @@
  * checks that the log grew from it without rewriting anything. Exit code 0 when valid, 1 when not,
  * 2 on a usage error.
  */
-import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import { entryBytes, splitExportLine } from '../audit-entry.view';
+import { entryBytes, hashExportLineInPlace, MISSING_MEMBERS, splitExportLine } from '../audit-entry.view';
 import { LogVerifier, type EntryBytes, type SignedCheckpoint } from '../log-verifier';
 
 interface CheckpointJson {
@@ -48,7 +48,6 @@ const toSigned = (checkpoint: CheckpointJson): SignedCheckpoint => ({
 });
 
 const NEWLINE = 0x0a;
-const MISSING = Buffer.from('"missing":true}');
 /** How the checkpoint line ({origin, treeSize, …}, as GET /audit/checkpoint serves it) begins. */
 const CHECKPOINT_START = Buffer.from('{"origin":');
 
@@ -110,7 +109,7 @@ function checkpointLine(file: string): CheckpointJson {
  */
 function readEntry(number: number, line: Buffer): { seq: number; claimed: Buffer | null; bytes: EntryBytes | null } {
   const split = splitExportLine(line);
-  if (split) return { seq: split.seq, claimed: split.leafHash, bytes: split.bytes[1].equals(MISSING) ? null : split.bytes };
+  if (split) return { seq: split.seq, claimed: split.leafHash, bytes: split.bytes[1].equals(MISSING_MEMBERS) ? null : split.bytes };
   let value: Record<string, unknown>;
   try {
     value = JSON.parse(line.toString('utf8'));
@@ -121,46 +120,6 @@ function readEntry(number: number, line: Buffer): { seq: number; claimed: Buffer
   const claimed = typeof value.leafHash === 'string' ? Buffer.from(value.leafHash, 'hex') : null;
   const { seq, leafHash: _leafHash, missing, ...entry } = value;
   return { seq: seq as number, claimed, bytes: missing ? null : entryBytes(entry as never) };
-}
-
-const SEQ_START = Buffer.from('{"seq":');
-const HASH_START = Buffer.from(',"leafHash":"');
-
-/**
- * The common case, without allocating per line: a line exactly as the service exports an entry,
- * `{"seq":N,"leafHash":"<64 hex>",<members>}`. Decodes the claimed hash into `claimed` and hashes the
- * entry in place: the two bytes before <members> (`",`) are overwritten with 0x00 and `{`, so that
- * 0x00 ‖ `{<members>}` is one contiguous slice of the read buffer. Undefined, with the line untouched,
- * for any other shape (a missing entry, a rewritten line), which readEntry then handles.
- */
-function hashServiceLine(line: Buffer, claimed: Buffer): { seq: number; leafHash: Buffer } | undefined {
-  if (line.compare(SEQ_START, 0, SEQ_START.length, 0, SEQ_START.length) !== 0) return undefined;
-  let at = SEQ_START.length;
-  let seq = 0;
-  for (; at < line.length && at - SEQ_START.length < 16 && line[at] >= 0x30 && line[at] <= 0x39; at++) seq = seq * 10 + line[at] - 0x30;
-  const digits = at - SEQ_START.length;
-  if (digits === 0 || (digits > 1 && line[SEQ_START.length] === 0x30)) return undefined;
-  if (line.compare(HASH_START, 0, HASH_START.length, at, at + HASH_START.length) !== 0) return undefined;
-  const hex = at + HASH_START.length;
-  const close = hex + 64;
-  if (line[close] !== 0x22 || line[close + 1] !== 0x2c || line[line.length - 1] !== 0x7d) return undefined;
-  for (let i = 0; i < 32; i++) {
-    const high = hexValue(line[hex + 2 * i]);
-    const low = hexValue(line[hex + 2 * i + 1]);
-    if (high < 0 || low < 0) return undefined;
-    claimed[i] = (high << 4) | low;
-  }
-  if (line.compare(MISSING, 0, MISSING.length, close + 2) === 0) return undefined;
-  line[close] = 0x00;
-  line[close + 1] = 0x7b; // {
-  return { seq, leafHash: createHash('sha256').update(line.subarray(close)).digest() };
-}
-
-/** A lowercase hex digit's value, -1 for anything else (the service writes lowercase). */
-function hexValue(byte: number): number {
-  if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
-  if (byte >= 0x61 && byte <= 0x66) return byte - 0x57;
-  return -1;
 }
 
 export async function verifyExport(file: string, publicKey: KeyObject, older?: CheckpointJson, keyNameOverride?: string) {
@@ -177,7 +136,7 @@ export async function verifyExport(file: string, publicKey: KeyObject, older?: C
   forEachLine(file, (number, line) => {
     // The checkpoint is the last line; entry lines never begin as it does.
     if (line.compare(CHECKPOINT_START, 0, CHECKPOINT_START.length, 0, CHECKPOINT_START.length) === 0) return;
-    const hashed = hashServiceLine(line, claimed);
+    const hashed = hashExportLineInPlace(line, claimed);
     if (hashed) {
       checkStart(hashed.seq);
       verifier.addRecomputedLeaf(hashed.seq, hashed.leafHash, claimed);
