@@ -58,11 +58,16 @@ describe('operations: health, docs, metrics, headers, limits, configuration', ()
     expect(problem.body.requestId).toBe('trace-7');
   });
 
-  it('sends security headers', async () => {
-    const response = await api.get('/health/live', { token: null });
-    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
-    expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+  it('sends security headers on every answer, refusals and unknown routes included', async () => {
+    for (const response of [
+      await api.get('/health/live', { token: null }),
+      await api.get('/shipments', { token: null }),
+      await api.get('/no-such-route', { token: null }),
+    ]) {
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+      expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    }
   });
 
   it('answers malformed JSON, oversized bodies and unknown routes with problem+json', async () => {
