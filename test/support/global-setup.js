@@ -25,6 +25,9 @@ module.exports = async function globalSetup() {
   await runMigrations(withDatabase(adminUrl, template));
   process.env.AIDTRAIL_TEST_ADMIN_URL = adminUrl;
   process.env.AIDTRAIL_TEST_TEMPLATE = template;
+  // Names every database of this run (workers inherit it); the teardown drops them by it. The jest
+  // process's pid: a worker's parent, but not the parent of a single spec run in band.
+  process.env.AIDTRAIL_TEST_RUN = String(process.pid);
 };
 
 function withDatabase(url, database) {

@@ -39,8 +39,8 @@ let databaseCounter = 0;
 export async function startService(env: Record<string, string> = {}): Promise<TestService> {
   const adminUrl = process.env.AIDTRAIL_TEST_ADMIN_URL;
   const template = process.env.AIDTRAIL_TEST_TEMPLATE;
-  if (!adminUrl || !template) throw new Error('run through jest: the global setup provides the database');
-  const database = `aidtrail_t${process.ppid}_${process.pid}_${databaseCounter++}_${randomBytes(3).toString('hex')}`;
+  if (!adminUrl || !template || !process.env.AIDTRAIL_TEST_RUN) throw new Error('run through jest: the global setup provides the database');
+  const database = `aidtrail_t${process.env.AIDTRAIL_TEST_RUN}_${process.pid}_${databaseCounter++}_${randomBytes(3).toString('hex')}`;
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${database} TEMPLATE ${template}`);
