@@ -4,6 +4,7 @@ import QueryStream from 'pg-query-stream';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Keyset } from '../common/cursor';
 import { isoTimestamp, SqlParams } from '../common/sql';
+import { STREAM_QUERY_TIMEOUT_MS } from '../database/pool-settings';
 import type { AuditEntryView } from './audit-entry.view';
 import type { PerfectSubtree, SubtreeRef } from './merkle/merkle-tree';
 
@@ -226,12 +227,16 @@ export class AuditLogRepository {
     );
   }
 
-  /** Streams a query's rows (as arrays) from a cursor on a connection of its own. */
+  /**
+   * Streams a query's rows (as arrays) from a cursor on a connection of its own, for as long as the log's
+   * size needs (the pool's 30 s per query would fail verification of a log of a few million entries).
+   */
   private async stream<Row>(sql: string, params: unknown[], each: (row: Row) => void): Promise<void> {
     const runner = this.dataSource.createQueryRunner();
     try {
       const client = (await runner.connect()) as PoolClient;
-      const rows = client.query(new QueryStream(sql, params, { batchSize: 5_000, rowMode: 'array' }));
+      const cursor = new QueryStream(sql, params, { batchSize: 5_000, rowMode: 'array' });
+      const rows = client.query(Object.assign(cursor, { query_timeout: STREAM_QUERY_TIMEOUT_MS }));
       for await (const row of rows as AsyncIterable<Row>) each(row);
     } finally {
       await runner.release();

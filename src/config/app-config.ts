@@ -66,10 +66,10 @@ export class AppConfig {
 
   /**
    * Longest a summary report may run in PostgreSQL (ms) before the server cancels it (503 database-busy).
-   * Below the pool's 30 s query timeout, so that a report nobody waits for any more does not keep
-   * running and slow the next ones down.
+   * Below DATABASE_QUERY_TIMEOUT_MS, so that a report nobody waits for any more does not keep running
+   * and slow the next ones down.
    */
-  @Transform(toInt) @IsInt() @Min(1) @Max(POOL_SETTINGS.query_timeout - 1000)
+  @Transform(toInt) @IsInt() @Min(1) @Max(10 * 60 * 1000)
   REPORT_TIMEOUT_MS = 25_000;
 
   /** Advanced: how often each instance looks for due webhook deliveries (ms). */
@@ -82,6 +82,14 @@ export class AppConfig {
   /** Connections per service instance. With N instances, N × this must stay under max_connections. */
   @Transform(toInt) @IsInt() @Min(1) @Max(200)
   DATABASE_POOL_SIZE = 20;
+
+  /**
+   * Advanced: how long the service waits for one query's answer (ms) before it answers 503 database-busy.
+   * Streams whose length the data or the reader sets (exports, audit verification) and migrations are
+   * exempt.
+   */
+  @Transform(toInt) @IsInt() @Min(100) @Max(10 * 60 * 1000)
+  DATABASE_QUERY_TIMEOUT_MS: number = POOL_SETTINGS.query_timeout;
 
   /** Largest request body accepted, in bytes. */
   @Transform(toInt) @IsInt() @Min(1024) @Max(100 * 1024 * 1024)
@@ -110,6 +118,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (first) {
     const message = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
     throw new ConfigError(`Invalid configuration: ${first.property} ${message.replace(`${first.property} `, '')}`);
+  }
+  if (config.REPORT_TIMEOUT_MS >= config.DATABASE_QUERY_TIMEOUT_MS) {
+    throw new ConfigError(
+      `Invalid configuration: REPORT_TIMEOUT_MS must be below DATABASE_QUERY_TIMEOUT_MS (${config.DATABASE_QUERY_TIMEOUT_MS})`,
+    );
   }
   return config;
 }

@@ -31,7 +31,7 @@ export const ENTITIES = [
 ];
 
 /** The one place the schema's options live, for the service, the migration runner and the TypeORM CLI. */
-export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+export function dataSourceOptions(url: string, poolSize = 10, queryTimeoutMs: number = POOL_SETTINGS.query_timeout): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -45,6 +45,7 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     extra: {
       max: poolSize,
       ...POOL_SETTINGS,
+      query_timeout: queryTimeoutMs,
       application_name: 'aidtrail',
     },
   };

@@ -1,12 +1,13 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source';
+import { MIGRATION_QUERY_TIMEOUT_MS } from './pool-settings';
 
 /** Any 64-bit number, held while one instance migrates so that instances starting together take turns. */
 const MIGRATION_LOCK = 7_318_020_200_618;
 
 /** Applies pending migrations under an advisory lock; returns the names applied. */
 export async function runMigrations(url: string): Promise<string[]> {
-  const dataSource = new DataSource({ ...dataSourceOptions(url, 2) });
+  const dataSource = new DataSource(dataSourceOptions(url, 2, MIGRATION_QUERY_TIMEOUT_MS));
   await dataSource.initialize();
   try {
     const runner = dataSource.createQueryRunner();

@@ -4,6 +4,7 @@ import QueryStream from 'pg-query-stream';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { isoTimestamp, SqlParams } from '../common/sql';
+import { STREAM_QUERY_TIMEOUT_MS } from '../database/pool-settings';
 import type { ShipmentFilterDto } from '../shipments/dto/list-shipments-query.dto';
 import { shipmentFilterConditions, visibleTo } from '../shipments/shipments.repository';
 import { MANIFEST_COLUMNS, ManifestColumn } from './manifest-columns';
@@ -44,17 +45,10 @@ const MANIFEST_SQL: Record<ManifestColumn, string> = {
   createdAt: isoTimestamp('s.created_at'),
 };
 
-/**
- * The pool's query_timeout (30 s) bounds a whole query, and an export's query lasts as long as the client
- * takes to read the file (a million lines are ~400 MB: minutes over a field office's link). Four hours,
- * so a stalled database still surfaces; a client that goes away ends it at once.
- */
-export const EXPORT_QUERY_TIMEOUT_MS = 4 * 60 * 60 * 1000;
-
 /** A cursor over a manifest statement, `batchSize` rows per fetch, rows as arrays of text cells. */
 export const manifestCursor = (sql: string, values: unknown[]): QueryStream =>
   Object.assign(new QueryStream(sql, values, { batchSize: 1000, rowMode: 'array' }), {
-    query_timeout: EXPORT_QUERY_TIMEOUT_MS,
+    query_timeout: STREAM_QUERY_TIMEOUT_MS,
   });
 
 /** The manifest's statement (also run by the benchmark's raw side). */
