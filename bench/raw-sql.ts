@@ -5,7 +5,7 @@ import type { Principal } from '../src/access/principal';
 import type { Keyset } from '../src/common/cursor';
 import { SqlParams } from '../src/common/sql';
 import { TokensRepository } from '../src/access/tokens.repository';
-import { POOL_SETTINGS } from '../src/database/pool-settings';
+import { poolSettings } from '../src/database/pool-settings';
 import { ChangeListener, LedgerTransaction, LedgerTransactions } from '../src/database/ledger-transaction';
 import { OrganizationsRepository } from '../src/organizations/organizations.repository';
 import { organizationScope } from '../src/shipments/shipment-scope';
@@ -64,7 +64,7 @@ export class RawSql {
     this.pool = new Pool({
       connectionString: databaseUrl,
       max: connections,
-      ...POOL_SETTINGS,
+      ...poolSettings(),
       application_name: 'aidtrail-bench-raw',
     });
     // An idle connection's error (the server terminating it, e.g. when the bench database is dropped

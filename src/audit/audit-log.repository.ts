@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { PoolClient } from 'pg';
-import QueryStream from 'pg-query-stream';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Keyset } from '../common/cursor';
 import { isoTimestamp, SqlParams } from '../common/sql';
-import { STREAM_QUERY_TIMEOUT_MS } from '../database/pool-settings';
+import { longReadCursor, openLongRead } from '../database/long-read';
 import type { AuditEntryView } from './audit-entry.view';
 import type { PerfectSubtree, SubtreeRef } from './merkle/merkle-tree';
 
@@ -229,17 +227,16 @@ export class AuditLogRepository {
 
   /**
    * Streams a query's rows (as arrays) from a cursor on a connection of its own, for as long as the log's
-   * size needs (the pool's 30 s per query would fail verification of a log of a few million entries).
+   * size needs (DATABASE_QUERY_TIMEOUT_MS would fail verification of a log of a few million entries).
    */
   private async stream<Row>(sql: string, params: unknown[], each: (row: Row) => void): Promise<void> {
-    const runner = this.dataSource.createQueryRunner();
+    const read = await openLongRead(this.dataSource);
+    let failed = true;
     try {
-      const client = (await runner.connect()) as PoolClient;
-      const cursor = new QueryStream(sql, params, { batchSize: 5_000, rowMode: 'array' });
-      const rows = client.query(Object.assign(cursor, { query_timeout: STREAM_QUERY_TIMEOUT_MS }));
-      for await (const row of rows as AsyncIterable<Row>) each(row);
+      for await (const row of read.client.query(longReadCursor(sql, params, 5_000)) as AsyncIterable<Row>) each(row);
+      failed = false;
     } finally {
-      await runner.release();
+      await read.close(failed);
     }
   }
 

@@ -1,4 +1,4 @@
-import { POOL_SETTINGS } from '../database/pool-settings';
+import { DEFAULT_QUERY_TIMEOUT_MS } from '../database/pool-settings';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -89,7 +89,7 @@ export class AppConfig {
    * exempt.
    */
   @Transform(toInt) @IsInt() @Min(100) @Max(10 * 60 * 1000)
-  DATABASE_QUERY_TIMEOUT_MS: number = POOL_SETTINGS.query_timeout;
+  DATABASE_QUERY_TIMEOUT_MS = DEFAULT_QUERY_TIMEOUT_MS;
 
   /** Largest request body accepted, in bytes. */
   @Transform(toInt) @IsInt() @Min(1024) @Max(100 * 1024 * 1024)

@@ -9,7 +9,7 @@ import { ShipmentEventEntity } from '../shipments/entities/shipment-event.entity
 import { ShipmentItemEntity } from '../shipments/entities/shipment-item.entity';
 import { ShipmentPartnerEntity } from '../shipments/entities/shipment-partner.entity';
 import { ShipmentEntity } from '../shipments/entities/shipment.entity';
-import { POOL_SETTINGS } from './pool-settings';
+import { DEFAULT_QUERY_TIMEOUT_MS, poolSettings } from './pool-settings';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookSubscriptionEntity } from '../webhooks/webhook.entities';
 
 export const ENTITIES = [
@@ -31,7 +31,7 @@ export const ENTITIES = [
 ];
 
 /** The one place the schema's options live, for the service, the migration runner and the TypeORM CLI. */
-export function dataSourceOptions(url: string, poolSize = 10, queryTimeoutMs: number = POOL_SETTINGS.query_timeout): DataSourceOptions {
+export function dataSourceOptions(url: string, poolSize = 10, queryTimeoutMs = DEFAULT_QUERY_TIMEOUT_MS): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -44,8 +44,7 @@ export function dataSourceOptions(url: string, poolSize = 10, queryTimeoutMs: nu
     logging: false,
     extra: {
       max: poolSize,
-      ...POOL_SETTINGS,
-      query_timeout: queryTimeoutMs,
+      ...poolSettings(queryTimeoutMs),
       application_name: 'aidtrail',
     },
   };

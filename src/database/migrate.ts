@@ -1,13 +1,14 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source';
-import { MIGRATION_QUERY_TIMEOUT_MS } from './pool-settings';
 
 /** Any 64-bit number, held while one instance migrates so that instances starting together take turns. */
 const MIGRATION_LOCK = 7_318_020_200_618;
 
 /** Applies pending migrations under an advisory lock; returns the names applied. */
 export async function runMigrations(url: string): Promise<string[]> {
-  const dataSource = new DataSource(dataSourceOptions(url, 2, MIGRATION_QUERY_TIMEOUT_MS));
+  // No per-query timeout: building an index on a table of millions of rows takes minutes, and an instance
+  // that starts meanwhile waits on the migration lock as long as that lasts.
+  const dataSource = new DataSource(dataSourceOptions(url, 2, 0));
   await dataSource.initialize();
   try {
     const runner = dataSource.createQueryRunner();

@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { PoolClient } from 'pg';
 import QueryStream from 'pg-query-stream';
 import { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { isoTimestamp, SqlParams } from '../common/sql';
-import { STREAM_QUERY_TIMEOUT_MS } from '../database/pool-settings';
+import { longReadCursor, openLongRead } from '../database/long-read';
 import type { ShipmentFilterDto } from '../shipments/dto/list-shipments-query.dto';
 import { shipmentFilterConditions, visibleTo } from '../shipments/shipments.repository';
 import { MANIFEST_COLUMNS, ManifestColumn } from './manifest-columns';
@@ -46,10 +44,7 @@ const MANIFEST_SQL: Record<ManifestColumn, string> = {
 };
 
 /** A cursor over a manifest statement, `batchSize` rows per fetch, rows as arrays of text cells. */
-export const manifestCursor = (sql: string, values: unknown[]): QueryStream =>
-  Object.assign(new QueryStream(sql, values, { batchSize: 1000, rowMode: 'array' }), {
-    query_timeout: STREAM_QUERY_TIMEOUT_MS,
-  });
+export const manifestCursor = (sql: string, values: unknown[]): QueryStream => longReadCursor(sql, values, 1000);
 
 /** The manifest's statement (also run by the benchmark's raw side). */
 export function manifestQuery(
@@ -88,26 +83,11 @@ export class ExportsRepository {
    */
   async openManifest(filter: ShipmentFilterDto, scope: string | null): Promise<ManifestCursor> {
     const { sql, values } = manifestQuery(filter, scope);
-    const driver = this.dataSource.driver as PostgresDriver;
-    const [client, release] = (await driver.obtainMasterConnection()) as [
-      PoolClient,
-      (error?: unknown) => void,
-    ];
-    let released = false;
+    const read = await openLongRead(this.dataSource);
     try {
-      const rows = client.query(manifestCursor(sql, values));
-      return {
-        rows,
-        release: (failed) => {
-          if (released) return;
-          released = true;
-          // pg's pool destroys a client released with an error instead of reusing it: a cursor cut short
-          // may leave the connection mid-protocol.
-          release(failed ? new Error('manifest export did not complete') : undefined);
-        },
-      };
+      return { rows: read.client.query(manifestCursor(sql, values)), release: (failed) => void read.close(failed) };
     } catch (error) {
-      release(error);
+      await read.close(true);
       throw error;
     }
   }

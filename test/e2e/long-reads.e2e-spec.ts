@@ -9,7 +9,7 @@ import { ServiceProcess, startService, TestService } from '../support/service';
  * the last row, then answers 503. The streams whose length the data or the reader sets — the audit
  * log's verification passes over millions of entries, a manifest export read over a slow link — must
  * outlast it. Here an instance waits 1.5 s per query and a lock holds each stream up for 3 s: the plain
- * query gives up, the streams deliver.
+ * query gives up (and PostgreSQL cancels it), the streams deliver.
  */
 describe('streamed reads past the query timeout', () => {
   const HELD_MS = 3_000;
@@ -46,17 +46,29 @@ describe('streamed reads past the query timeout', () => {
     }
   }
 
-  it('gives up on a plain query after DATABASE_QUERY_TIMEOUT_MS (the premise): 503 database-busy', async () => {
+  it('gives up on a plain query after DATABASE_QUERY_TIMEOUT_MS: 503 database-busy, the statement cancelled', async () => {
     let answeredAfter = 0;
+    let leftWaiting = -1;
     const response = await whileLocked('shipment_item', async () => {
       const started = Date.now();
       const answer = await api.get(`/shipments/${shipmentId}`);
       answeredAfter = Date.now() - started;
+      // The server cancelled the statement too (statement_timeout): nothing of it still waits on the lock
+      // to hold a pooled connection for whoever takes it next.
+      for (const deadline = Date.now() + 1_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+        const { rows } = await service.db.query(
+          `SELECT count(*)::int AS waiting FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+        );
+        leftWaiting = rows[0].waiting;
+        if (leftWaiting === 0) break;
+      }
       return answer;
     });
     expect(response.status).toBe(503);
     expect(response.body.type).toMatch(/database-busy$/);
     expect(answeredAfter).toBeLessThan(HELD_MS);
+    expect(leftWaiting).toBe(0);
   });
 
   it('verifies the audit log however long its streams take', async () => {
