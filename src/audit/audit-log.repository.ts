@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Keyset } from '../common/cursor';
 import { isoTimestamp, SqlParams } from '../common/sql';
-import { longReadCursor, openLongRead } from '../database/long-read';
+import { openLongRead } from '../database/long-read';
 import type { AuditEntryView } from './audit-entry.view';
 import type { PerfectSubtree, SubtreeRef } from './merkle/merkle-tree';
 
@@ -230,10 +230,10 @@ export class AuditLogRepository {
    * size needs (DATABASE_QUERY_TIMEOUT_MS would fail verification of a log of a few million entries).
    */
   private async stream<Row>(sql: string, params: unknown[], each: (row: Row) => void): Promise<void> {
-    const read = await openLongRead(this.dataSource);
+    const read = await openLongRead(this.dataSource, sql, params, 5_000);
     let failed = true;
     try {
-      for await (const row of read.client.query(longReadCursor(sql, params, 5_000)) as AsyncIterable<Row>) each(row);
+      for await (const row of read.rows as AsyncIterable<Row>) each(row);
       failed = false;
     } finally {
       await read.close(failed);

@@ -1,4 +1,3 @@
-import { DEFAULT_QUERY_TIMEOUT_MS } from '../database/pool-settings';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -13,6 +12,7 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
+import { DEFAULT_QUERY_TIMEOUT_MS } from '../database/pool-settings';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 

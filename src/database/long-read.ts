@@ -20,30 +20,34 @@ export function longReadCursor(sql: string, values: unknown[], batchSize: number
 }
 
 export interface LongRead {
-  client: PoolClient;
+  /** The statement's rows, as arrays, `batchSize` per fetch as the reader takes them. */
+  rows: QueryStream;
   /** Ends the read: commits and returns the connection, or discards it when the read failed or was cut short. */
   close(failed: boolean): Promise<void>;
 }
 
 /**
- * A pool connection for streams exempt from the query timeouts, in a read-only transaction whose
- * statement_timeout is off (the service's connections otherwise carry DATABASE_QUERY_TIMEOUT_MS; SET
- * LOCAL reverts at COMMIT, so the connection goes back to the pool as it came). pg's pool destroys a
- * client released with an error instead of reusing it: a cursor cut short may leave it mid-protocol.
+ * A statement read from a cursor exempt from both query timeouts: the client's (longReadCursor) and the
+ * server's, on a pool connection of its own in a read-only transaction whose statement_timeout is off
+ * (the service's connections otherwise carry DATABASE_QUERY_TIMEOUT_MS; SET LOCAL reverts at COMMIT, so
+ * the connection goes back to the pool as it came). pg's pool destroys a client released with an error
+ * instead of reusing it: a cursor cut short may leave it mid-protocol.
  */
-export async function openLongRead(dataSource: DataSource): Promise<LongRead> {
+export async function openLongRead(dataSource: DataSource, sql: string, values: unknown[], batchSize: number): Promise<LongRead> {
   const driver = dataSource.driver as PostgresDriver;
   const [client, release] = (await driver.obtainMasterConnection()) as [PoolClient, (error?: unknown) => void];
+  let rows: QueryStream;
   try {
     await client.query('BEGIN READ ONLY');
     await client.query(`SELECT set_config('statement_timeout', '0', true)`);
+    rows = client.query(longReadCursor(sql, values, batchSize));
   } catch (error) {
     release(error);
     throw error;
   }
   let closed = false;
   return {
-    client,
+    rows,
     close: async (failed) => {
       if (closed) return;
       closed = true;

@@ -43,8 +43,11 @@ const MANIFEST_SQL: Record<ManifestColumn, string> = {
   createdAt: isoTimestamp('s.created_at'),
 };
 
-/** A cursor over a manifest statement, `batchSize` rows per fetch, rows as arrays of text cells. */
-export const manifestCursor = (sql: string, values: unknown[]): QueryStream => longReadCursor(sql, values, 1000);
+/** Manifest lines per fetch from the cursor. */
+const MANIFEST_BATCH = 1000;
+
+/** A cursor over a manifest statement, rows as arrays of text cells (for the benchmark's raw side). */
+export const manifestCursor = (sql: string, values: unknown[]): QueryStream => longReadCursor(sql, values, MANIFEST_BATCH);
 
 /** The manifest's statement (also run by the benchmark's raw side). */
 export function manifestQuery(
@@ -83,12 +86,7 @@ export class ExportsRepository {
    */
   async openManifest(filter: ShipmentFilterDto, scope: string | null): Promise<ManifestCursor> {
     const { sql, values } = manifestQuery(filter, scope);
-    const read = await openLongRead(this.dataSource);
-    try {
-      return { rows: read.client.query(manifestCursor(sql, values)), release: (failed) => void read.close(failed) };
-    } catch (error) {
-      await read.close(true);
-      throw error;
-    }
+    const read = await openLongRead(this.dataSource, sql, values, MANIFEST_BATCH);
+    return { rows: read.rows, release: (failed) => void read.close(failed) };
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../config/app-config';
 import { DataSource } from 'typeorm';
 import { SqlParams } from '../common/sql';
+import { AppConfig } from '../config/app-config';
 import type { ShipmentFilterDto } from '../shipments/dto/list-shipments-query.dto';
 import { shipmentFilterConditions, visibleTo } from '../shipments/shipments.repository';
 import type { ReportGrouping } from './dto/summary-report-query.dto';

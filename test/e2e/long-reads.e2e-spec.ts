@@ -67,6 +67,7 @@ describe('streamed reads past the query timeout', () => {
     });
     expect(response.status).toBe(503);
     expect(response.body.type).toMatch(/database-busy$/);
+    expect(response.headers.get('retry-after')).toBe('5');
     expect(answeredAfter).toBeLessThan(HELD_MS);
     expect(leftWaiting).toBe(0);
   });
