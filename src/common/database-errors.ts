@@ -34,10 +34,13 @@ export function databaseProblem(error: unknown): Problem | undefined {
   return undefined;
 }
 
+const RELEASED_RUNNER_ERRORS = new Set(['QueryRunnerAlreadyReleasedError', 'QueryRunnerProviderAlreadyReleasedError']);
+
 function isConnectionFailure(error: unknown): boolean {
   // TypeORM releases a transaction's query runner when its connection dies (server shutdown, network):
-  // the transaction's next statement then fails with this, before reaching the database.
-  if ((error as Error)?.name === 'QueryRunnerAlreadyReleasedError') return true;
+  // the transaction's next statement then fails with one of these (the second through an EntityManager
+  // bound to that runner), before reaching the database.
+  if (RELEASED_RUNNER_ERRORS.has((error as Error)?.name)) return true;
   const message = (error as Error)?.message ?? '';
   return /ECONNREFUSED|ECONNRESET|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
     message,
