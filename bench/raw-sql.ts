@@ -98,7 +98,7 @@ export class RawSql {
     try {
       await client.query('START TRANSACTION');
       const tx = new LedgerTransaction(clientManager(client), { requestId: randomUUID(), principal }, this.listeners);
-      const known = await this.organizations.names(tx.manager, [
+      const known = await this.organizations.names(tx, [
         record.donorId,
         record.recipientId,
         ...record.partnerIds,
@@ -107,7 +107,7 @@ export class RawSql {
         throw new RequestFailure('raw SQL: donor or recipient not found');
       }
       await this.shipments.insert(tx, record, new Date().toISOString());
-      const after = await this.shipments.findView(record.id, null, tx.manager);
+      const after = await this.shipments.findView(record.id, null, tx);
       if (!after) throw new RequestFailure('raw SQL: the shipment vanished inside its own transaction');
       await tx.recordChange({
         action: 'shipment.created',
@@ -200,17 +200,14 @@ export class RawSql {
 type Queryable = Pick<Pool | PoolClient, 'query'>;
 
 /**
- * What the repositories use of an EntityManager: `query` (rows) and, inside a transaction,
- * `queryRunner.query(sql, parameters, true)` (a structured result with `records`), as
- * LedgerTransaction calls it.
+ * What the repositories use of an EntityManager: `query` (rows) and, inside a transaction, the query
+ * runner's connection (`queryRunner.connect()`), to which LedgerTransaction hands its statements.
  */
 function clientManager(connection: Queryable): EntityManager {
   const rows = async (sql: string, parameters?: unknown[]) => (await connection.query(sql, parameters)).rows;
   return {
     query: rows,
-    queryRunner: {
-      query: async (sql: string, parameters?: unknown[]) => ({ records: await rows(sql, parameters) }),
-    },
+    queryRunner: { isReleased: false, connect: async () => connection },
   } as unknown as EntityManager;
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
 import type { RequestContext } from '../common/request-context';
+import type { SqlRunner } from '../database/ledger-transaction';
 import { entryText, type EntryContent } from './audit-entry.view';
 
 /** A change as the audit trail records it: `before` and `after` are the API's own representations. */
@@ -16,7 +16,7 @@ export interface Change {
  * Writes the change's audit entry inside the caller's transaction. The entry is stored as its canonical
  * bytes, fixed here once: what is served, hashed and verified later is exactly this text.
  */
-export async function recordAuditEntry(manager: EntityManager, context: RequestContext, change: Change): Promise<void> {
+export async function recordAuditEntry(runner: SqlRunner, context: RequestContext, change: Change): Promise<void> {
   const { tokenId, name, role, organizationId } = context.principal;
   const entry: EntryContent = {
     id: randomUUID(),
@@ -31,7 +31,7 @@ export async function recordAuditEntry(manager: EntityManager, context: RequestC
   };
   // The queue row tells the log integrator that this entry awaits its leaf index; it becomes visible
   // to the integrator only when (and if) the change commits.
-  await manager.query(
+  await runner.query(
     `WITH entry AS (
        INSERT INTO audit_entry (id, recorded_at, action, entity_type, entity_id, actor, request_id, content)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id)

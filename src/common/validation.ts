@@ -22,9 +22,23 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   });
 }
 
+/**
+ * Nest's ValidationPipe less two defensive passes over every value that can find nothing here: what
+ * reaches a DTO comes from the JSON body parser (json-body.ts), the CSV manifest parser, Fastify's query
+ * string or a path segment, and none of them yields a sparse array or a binary value (Buffer, typed
+ * array). Each pass walked the whole body, and the second looked up class-validator's metadata again.
+ */
+class ParsedInputValidationPipe extends ValidationPipe {
+  protected override closeArrayGaps(): void {}
+
+  protected override findNestedBinaryValues(): ValidationError[] {
+    return [];
+  }
+}
+
 /** Every body, query and parameter DTO goes through this: unknown fields refused, errors with paths. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new ParsedInputValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

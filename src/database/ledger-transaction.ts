@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, QueryRunnerAlreadyReleasedError } from 'typeorm';
 import { recordAuditEntry, Change } from '../audit/audit-recorder';
 import type { RequestContext } from '../common/request-context';
+
+/**
+ * What a repository needs to run a statement and read its rows: an EntityManager (pooled, or bound to a
+ * transaction) or a LedgerTransaction, whose statements go straight to its connection.
+ */
+export interface SqlRunner {
+  query<Row = Record<string, unknown>>(sql: string, parameters?: unknown[]): Promise<Row[]>;
+}
 
 /**
  * Work that must commit or roll back with a change, run right after its audit entry is written (e.g. the
@@ -23,17 +31,23 @@ export class LedgerTransaction {
     private readonly listeners: readonly ChangeListener[] = [],
   ) {}
 
-  /** Rows of any statement, RETURNING rows of UPDATE and DELETE included (plain EntityManager.query
-   * answers those with [rows, count]). */
+  /**
+   * Rows of any statement, RETURNING rows of UPDATE and DELETE included, from the transaction's own pg
+   * connection. TypeORM's QueryRunner.query would wrap each statement in a logger call, two subscriber
+   * broadcasts and a result object; with logging off and no subscribers that is only CPU, on every
+   * statement of every change. pg's errors keep their code and constraint, which databaseProblem reads.
+   */
   async query<Row = Record<string, unknown>>(sql: string, parameters: unknown[] = []): Promise<Row[]> {
     const runner = this.manager.queryRunner;
     if (!runner) throw new Error('LedgerTransaction needs a transactional EntityManager');
-    const result = await runner.query(sql, parameters, true);
-    return result.records as Row[];
+    // After its connection died, TypeORM releases the runner; this is then a 503 like any lost connection.
+    if (runner.isReleased) throw new QueryRunnerAlreadyReleasedError();
+    const connection: { query(sql: string, values: unknown[]): Promise<{ rows: Row[] }> } = await runner.connect();
+    return (await connection.query(sql, parameters)).rows;
   }
 
   async recordChange(change: Change): Promise<void> {
-    await recordAuditEntry(this.manager, this.context, change);
+    await recordAuditEntry(this, this.context, change);
     for (const listener of this.listeners) await listener.onChange(this, change);
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Keyset } from '../common/cursor';
 import { escapeLike } from '../common/sql';
-import type { LedgerTransaction } from '../database/ledger-transaction';
+import type { LedgerTransaction, SqlRunner } from '../database/ledger-transaction';
 import type { OrganizationDto } from './dto/organization.dto';
 
 export interface OrganizationRow {
@@ -29,8 +29,8 @@ export class OrganizationsRepository {
   }
 
   /** id → name of those of `ids` that exist. */
-  async names(manager: EntityManager, ids: string[]): Promise<Map<string, string>> {
-    const rows: Array<{ id: string; name: string }> = await manager.query(
+  async names(runner: SqlRunner, ids: string[]): Promise<Map<string, string>> {
+    const rows = await runner.query<{ id: string; name: string }>(
       'SELECT id, name FROM organization WHERE id = ANY($1::uuid[])',
       [ids],
     );

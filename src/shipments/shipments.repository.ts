@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { Keyset } from '../common/cursor';
 import { escapeLike, isoTimestamp, SqlParams } from '../common/sql';
-import type { LedgerTransaction } from '../database/ledger-transaction';
+import type { LedgerTransaction, SqlRunner } from '../database/ledger-transaction';
 import type { ShipmentFilterDto, ShipmentSort } from './dto/list-shipments-query.dto';
 import type { LineBalance } from './receipt';
 import type { ShipmentTotals } from './shipment-totals';
@@ -128,10 +128,10 @@ export class ShipmentsRepository {
   async findView(
     idOrReference: string,
     scope: string | null,
-    manager: EntityManager = this.dataSource.manager,
+    runner: SqlRunner = this.dataSource.manager,
   ): Promise<(ShipmentSummaryView & { items: ItemView[] }) | undefined> {
     const params = new SqlParams();
-    const [row] = await manager.query(
+    const [row] = await runner.query<{ shipment: ShipmentSummaryView & { items: ItemView[] } }>(
       `SELECT ${shipmentJson('items')} AS shipment
          FROM ${FROM_SHIPMENT} WHERE ${byIdOrReference(params, idOrReference)} AND ${visibleTo(params, scope)}`,
       params.values,

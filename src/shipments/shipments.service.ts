@@ -89,7 +89,7 @@ export class ShipmentsService {
   }
 
   private async reload(tx: LedgerTransaction, id: string): Promise<ShipmentView> {
-    const stored = await this.shipments.findView(id, null, tx.manager);
+    const stored = await this.shipments.findView(id, null, tx);
     if (!stored) throw new Error(`shipment ${id} vanished inside its own transaction`);
     return toShipmentView(stored);
   }
@@ -104,7 +104,7 @@ export class ShipmentsService {
 
   /** Donor, recipient and partners: distinct, and registered organizations (422 otherwise). */
   private async checkParties(tx: LedgerTransaction, record: ShipmentRecord): Promise<void> {
-    const known = await this.organizations.names(tx.manager, [record.donorId, record.recipientId, ...record.partnerIds]);
+    const known = await this.organizations.names(tx, [record.donorId, record.recipientId, ...record.partnerIds]);
     const errors = partyErrors(record, new Set(known.keys()));
     if (errors.length) throw Problem.unprocessable(errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
   }

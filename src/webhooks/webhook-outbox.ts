@@ -62,7 +62,7 @@ export class WebhookOutbox implements ChangeListener, OnModuleInit {
   }
 
   private async reload(tx: LedgerTransaction, shipmentId: string): Promise<ShipmentView> {
-    const stored = await this.shipments.findView(shipmentId, null, tx.manager);
+    const stored = await this.shipments.findView(shipmentId, null, tx);
     if (!stored) throw new Error(`shipment ${shipmentId} vanished inside its own transaction`);
     return toShipmentView(stored);
   }

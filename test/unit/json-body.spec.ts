@@ -1,5 +1,6 @@
 import { JsonNumber, MAX_JSON_DEPTH, MAX_STRING_LENGTH, parseJsonBody } from '../../src/common/json-body';
 import { Problem } from '../../src/common/problem';
+import { parse } from 'lossless-json';
 
 /** The Problem a body is refused with. */
 function refusal(text: string): Problem {
@@ -53,6 +54,27 @@ describe('parseJsonBody', () => {
       expect(refusal(text)).toMatchObject({ status: 400, code: 'bad-request' });
     },
   );
+
+  // Bodies without a JSON number take JSON.parse (json-body.ts); it keeps the last of duplicate keys.
+  it.each(['{"a":"x","a":"y"}', '{"o":{"k":"1","k":"2"}}', '[{"a":true},{"b":null,"b":false}]', '{"a":"1","a":2}'])(
+    'refuses duplicate keys %s (400)',
+    (text) => {
+      expect(refusal(text)).toMatchObject({ status: 400, detail: expect.stringContaining('Duplicate key') });
+    },
+  );
+
+  it('reads a body with no number exactly as lossless-json does', () => {
+    const text = JSON.stringify({
+      title: 'COVID-19 assistance: "masks", suits \u2014 {kits}: [lots]',
+      origin: { countryCode: 'AZ', location: 'Baku' },
+      emergency: null,
+      urgent: true,
+      items: [{ quantity: '500000', unitValue: '0.10', expiryDate: '2021-11-30' }, {}],
+      'key:with:colons': 'value: "quoted" \\ backslash',
+    });
+    expect(parseJsonBody(text)).toEqual(parse(text));
+    expect(parseJsonBody('{"a":"x","a":"x"}')).toEqual({ a: 'x' }); // a repeated identical pair, as lossless-json
+  });
 
   it('refuses NUL characters in values and keys, naming where', () => {
     expect(refusal('{"a":{"b":[{"c":"x\\u0000y"}]}}')).toMatchObject({
