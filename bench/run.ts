@@ -43,7 +43,7 @@ import {
 } from './report';
 import { explain, loadScaleData, Plan, ScaleData, scaleMeasurements, Skipped } from './scale';
 import { seedParties } from './seed';
-import { ServiceProcess, startService } from './service';
+import { SERVICE_NODE_FLAGS, ServiceProcess, startService } from './service';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -128,7 +128,7 @@ async function benchmark(options: BenchOptions, cleanup: Cleanup): Promise<numbe
   });
   cleanup.add('stop the service', () => service.stop());
   log(
-    `  service: pid ${service.pid} at ${service.baseUrl} (DATABASE_POOL_SIZE=${options.connections}, LOG_LEVEL=warn)`,
+    `  service: pid ${service.pid} at ${service.baseUrl} (node ${SERVICE_NODE_FLAGS.join(' ')}, DATABASE_POOL_SIZE=${options.connections}, LOG_LEVEL=warn)`,
   );
 
   const api = new HttpClient(service.baseUrl, options.connections);

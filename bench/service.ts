@@ -1,9 +1,23 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /** The compiled service next to this file's build: dist/bench/ → dist/src/main.js (or .build-x/…). */
 export const SERVICE_MAIN = resolve(__dirname, '..', 'src', 'main.js');
+
+/**
+ * The node flags `npm run start:prod` starts the service with (package.json is the one place they are
+ * written), so that the bench measures the service as it runs in production.
+ */
+export const SERVICE_NODE_FLAGS: string[] = (() => {
+  const manifest = JSON.parse(readFileSync(resolve(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const match = /^node((?: --\S+)*) dist\/src\/main\.js$/.exec(manifest.scripts['start:prod']);
+  if (!match) throw new Error(`package.json's start:prod is not "node [flags] dist/src/main.js": ${manifest.scripts['start:prod']}`);
+  return match[1].trim().split(' ').filter(Boolean);
+})();
 
 export interface ServiceProcess {
   baseUrl: string;
@@ -26,7 +40,7 @@ export interface ServiceSettings {
 /** Starts `node <build>/src/main.js` as a child process and waits until /health/ready answers. */
 export async function startService(settings: ServiceSettings): Promise<ServiceProcess> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [...(settings.nodeArgs ?? []), SERVICE_MAIN], {
+  const child: ChildProcess = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...(settings.nodeArgs ?? []), SERVICE_MAIN], {
     env: {
       PATH: process.env.PATH ?? '',
       HOST: '127.0.0.1',
