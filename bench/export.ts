@@ -8,7 +8,8 @@ import { request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { manifestCursor, manifestQuery } from '../src/exports/exports.repository';
+import { openLongReadOn } from '../src/database/long-read';
+import { MANIFEST_BATCH, manifestQuery } from '../src/exports/exports.repository';
 import { manifestCsvWriter } from '../src/exports/manifest-csv';
 import { RssSampler } from './audit';
 import type { RawSql } from './raw-sql';
@@ -148,13 +149,18 @@ export async function measureExport(settings: {
 
   // The same statement and CSV writer over a cursor in this process: the export without HTTP and Nest.
   const { sql, values } = manifestQuery({}, null);
+  // As the service reads it (openLongRead): a read-only transaction without statement_timeout, since the
+  // raw pool's connections carry the service's 30 s, which a few million lines outlast.
   const client = await raw.connect();
+  const read = await openLongReadOn(client, (error) => client.release(error as Error | undefined), sql, values, MANIFEST_BATCH);
   const counter = new Counter();
   began = performance.now();
   try {
-    await pipeline(client.query(manifestCursor(sql, values)), manifestCsvWriter(false), counter);
-  } finally {
-    client.release();
+    await pipeline(read.rows, manifestCsvWriter(false), counter);
+    await read.close(false);
+  } catch (error) {
+    await read.close(true);
+    throw error;
   }
   const rawMs = performance.now() - began;
   log(`  raw cursor + CSV in this process: ${(((counter.records - 1) / rawMs) * 1000).toFixed(0)} rows/s`);

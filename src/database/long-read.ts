@@ -36,6 +36,20 @@ export interface LongRead {
 export async function openLongRead(dataSource: DataSource, sql: string, values: unknown[], batchSize: number): Promise<LongRead> {
   const driver = dataSource.driver as PostgresDriver;
   const [client, release] = (await driver.obtainMasterConnection()) as [PoolClient, (error?: unknown) => void];
+  return openLongReadOn(client, release, sql, values, batchSize);
+}
+
+/**
+ * The same on a connection the caller checked out, `release` returning it (with an error: discarding it).
+ * The benchmark's raw twin reads the manifest this way, with the service's own settings.
+ */
+export async function openLongReadOn(
+  client: PoolClient,
+  release: (error?: unknown) => void,
+  sql: string,
+  values: unknown[],
+  batchSize: number,
+): Promise<LongRead> {
   let rows: QueryStream;
   try {
     await client.query('BEGIN READ ONLY');

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import QueryStream from 'pg-query-stream';
 import { DataSource } from 'typeorm';
 import { isoTimestamp, SqlParams } from '../common/sql';
-import { longReadCursor, openLongRead } from '../database/long-read';
+import { openLongRead } from '../database/long-read';
 import type { ShipmentFilterDto } from '../shipments/dto/list-shipments-query.dto';
 import { shipmentFilterConditions, visibleTo } from '../shipments/shipments.repository';
 import { MANIFEST_COLUMNS, ManifestColumn } from './manifest-columns';
@@ -44,10 +44,8 @@ const MANIFEST_SQL: Record<ManifestColumn, string> = {
 };
 
 /** Manifest lines per fetch from the cursor. */
-const MANIFEST_BATCH = 1000;
-
-/** A cursor over a manifest statement, rows as arrays of text cells (for the benchmark's raw side). */
-export const manifestCursor = (sql: string, values: unknown[]): QueryStream => longReadCursor(sql, values, MANIFEST_BATCH);
+/** Rows per fetch of the manifest's cursor (also the benchmark's raw side). */
+export const MANIFEST_BATCH = 1000;
 
 /** The manifest's statement (also run by the benchmark's raw side). */
 export function manifestQuery(
