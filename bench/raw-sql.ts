@@ -211,10 +211,13 @@ function clientManager(connection: Queryable): EntityManager {
   } as unknown as EntityManager;
 }
 
-/** What the repositories use of a DataSource outside transactions: `query` and `manager`, on the pool. */
+/**
+ * What the repositories use of a DataSource outside transactions: `query` and `manager`, and the pg pool
+ * itself (pooledSql), all on the pool.
+ */
 function poolDataSource(pool: Pool): DataSource {
   const manager = clientManager(pool);
-  return { query: manager.query, manager } as unknown as DataSource;
+  return { query: manager.query, manager, driver: { master: pool } } as unknown as DataSource;
 }
 
 /** One SQL statement with its positional parameters. */
@@ -231,7 +234,8 @@ function captured(call: (repository: ShipmentsRepository) => Promise<unknown>): 
     return [];
   };
   const manager = { query: record } as unknown as EntityManager;
-  void call(new ShipmentsRepository({ query: record, manager } as unknown as DataSource));
+  const master = { query: async (sql: string, parameters: unknown[] = []) => ({ rows: await record(sql, parameters) }) };
+  void call(new ShipmentsRepository({ query: record, manager, driver: { master } } as unknown as DataSource));
   if (!statement) throw new Error('the repository sent no statement synchronously');
   return statement;
 }

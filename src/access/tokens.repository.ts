@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { LedgerTransaction } from '../database/ledger-transaction';
+import { pooledSql } from '../database/pooled-sql';
 import type { Role } from './access-token.entity';
 import type { Principal } from './principal';
 import { hashTokenSecret, sameHash } from './token-secret';
@@ -23,7 +24,7 @@ export class TokensRepository {
 
   async findActiveBySecret(secret: string): Promise<Principal | undefined> {
     const hash = hashTokenSecret(secret);
-    const [row] = await this.dataSource.query<Array<TokenRow & { secret_hash: Buffer }>>(
+    const [row] = await pooledSql(this.dataSource).query<TokenRow & { secret_hash: Buffer }>(
       `SELECT ${COLUMNS}, secret_hash FROM access_token
         WHERE secret_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
       [hash],

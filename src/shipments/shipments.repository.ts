@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import type { Keyset } from '../common/cursor';
 import { escapeLike, isoTimestamp, SqlParams } from '../common/sql';
 import type { LedgerTransaction, SqlRunner } from '../database/ledger-transaction';
+import { pooledSql } from '../database/pooled-sql';
 import type { ShipmentFilterDto, ShipmentSort } from './dto/list-shipments-query.dto';
 import type { LineBalance } from './receipt';
 import type { ShipmentTotals } from './shipment-totals';
@@ -128,7 +129,7 @@ export class ShipmentsRepository {
   async findView(
     idOrReference: string,
     scope: string | null,
-    runner: SqlRunner = this.dataSource.manager,
+    runner: SqlRunner = pooledSql(this.dataSource),
   ): Promise<(ShipmentSummaryView & { items: ItemView[] }) | undefined> {
     const params = new SqlParams();
     const [row] = await runner.query<{ shipment: ShipmentSummaryView & { items: ItemView[] } }>(
