@@ -138,7 +138,7 @@ async function benchmark(options: BenchOptions, cleanup: Cleanup): Promise<numbe
   });
   cleanup.add('stop the service', () => service.stop());
   log(
-    `  service: pid ${service.pid} at ${service.baseUrl} (node ${SERVICE_NODE_FLAGS.join(' ')}, DATABASE_POOL_SIZE=${options.connections}, LOG_LEVEL=warn)`,
+    `  service: pid ${service.pid} at ${service.baseUrl} (${SERVICE_NODE_FLAGS.length ? `node ${SERVICE_NODE_FLAGS.join(' ')}, ` : ''}DATABASE_POOL_SIZE=${options.connections}, LOG_LEVEL=warn)`,
   );
 
   const api = new HttpClient(service.baseUrl, options.connections);
