@@ -61,9 +61,9 @@ class Cleanup {
 
   /**
    * Steps run in reverse order of registration. On Ctrl-C or SIGTERM the steps marked
-   * `firstWhenInterrupted` run before all others: dropping the database (WITH FORCE) ends the statements
-   * still running on it at once, where closing the pools first would wait for them (a scale load's bulk
-   * INSERT, minutes).
+   * `firstWhenInterrupted` (stopping the service, then dropping the database WITH FORCE) run before all
+   * others: the drop ends the statements still running at once, where closing the pools first would wait
+   * for them (a scale load's bulk INSERT, minutes).
    */
   add(name: string, run: () => Promise<unknown> | unknown, options: { firstWhenInterrupted?: boolean } = {}): void {
     this.steps.push({ name, run, firstWhenInterrupted: options.firstWhenInterrupted ?? false });
@@ -136,7 +136,7 @@ async function benchmark(options: BenchOptions, cleanup: Cleanup): Promise<numbe
     dataDir: resolve(benchDir, 'service'),
     nodeArgs: options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
   });
-  cleanup.add('stop the service', () => service.stop());
+  cleanup.add('stop the service', () => service.stop(), { firstWhenInterrupted: true });
   log(
     `  service: pid ${service.pid} at ${service.baseUrl} (${SERVICE_NODE_FLAGS.length ? `node ${SERVICE_NODE_FLAGS.join(' ')}, ` : ''}DATABASE_POOL_SIZE=${options.connections}, LOG_LEVEL=warn)`,
   );
@@ -147,6 +147,8 @@ async function benchmark(options: BenchOptions, cleanup: Cleanup): Promise<numbe
   cleanup.add('close the raw SQL pool', () => raw.close());
   await raw.open();
   const monitor = new Client({ connectionString: database.url, application_name: 'aidtrail-bench-monitor' });
+  // Interrupted, the bench drops its database WITH FORCE while this connection is idle: its 'error' is expected.
+  monitor.on('error', () => undefined);
   await monitor.connect();
   cleanup.add('close the monitor connection', () => monitor.end());
   const cpu = new CpuMeter(service.pid, monitor, database.local);
