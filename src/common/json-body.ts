@@ -28,8 +28,8 @@ export function parseJsonBody(text: string): unknown {
     throw Problem.field('(body)', `is nested more than ${MAX_JSON_DEPTH} levels deep`);
   }
   // Most bodies carry their decimals as strings and hold no JSON number at all: for those the native
-  // parser gives exactly what lossless-json would, at a fraction of the CPU (a fifth of a create's
-  // request parsing). It must also have seen every key: JSON.parse keeps the last of duplicate keys
+  // parser gives exactly what lossless-json would, in less time (a 1.3 KB create body, checks included:
+  // 13 against 27 µs). It must also have seen every key: JSON.parse keeps the last of duplicate keys
   // silently, lossless-json refuses them, so a count that differs takes the lossless path.
   if (shape.numbers === 0) {
     const value = parseNative(text);
