@@ -491,6 +491,13 @@ describe('shipments', () => {
       await expectRefused(() => api.post('/shipments', undefined, { rawBody: '{"donorId": ' }), 400);
     });
 
+    // A body without JSON numbers is parsed natively (json-body.ts), which alone would keep the last title.
+    it('refuses a body that gives a field twice with a 400 problem', async () => {
+      const twice = `{"title":"Decoy",${JSON.stringify(body()).slice(1)}`;
+      const refused = await expectRefused(() => api.post('/shipments', undefined, { rawBody: twice }), 400);
+      expect(refused.body.detail).toContain("Duplicate key 'title'");
+    });
+
     it('refuses an expected arrival before the planned dispatch, naming expectedArrivalDate', async () => {
       await expectRefused(
         () =>
