@@ -624,10 +624,16 @@ describe('webhooks to private addresses (WEBHOOK_ALLOW_PRIVATE=false)', () => {
       'http://[fd00::1]/hook',
       'http://[fe80::1]/hook',
       'http://2130706433/hook', // 127.0.0.1 written as a number
+      'http://[::7f00:1]/hook', // IPv4-compatible loopback
+      'http://[2002:7f00:1::1]/hook', // 6to4
+      'http://[2001:0:7f00:1::1]/hook', // Teredo
+      'http://[64:ff9b::7f00:1]/hook', // NAT64
     ]) {
       const response = await api.post('/webhooks', { url, events: ['shipment.created'] });
       try {
         expectFieldError(response, 'url', 422);
+        // The refusal never tells what a name resolved to.
+        if (url.includes('localhost')) expect(response.text).not.toMatch(/127\.0\.0\.1|::1|localhost is/);
       } catch (error) {
         throw new Error(`${url}: ${response.status} ${response.text}\n${(error as Error).message}`);
       }
