@@ -13,6 +13,7 @@ import {
   validateSync,
 } from 'class-validator';
 import { DEFAULT_QUERY_TIMEOUT_MS } from '../database/pool-settings';
+import { trustProxySetting } from './trust-proxy';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -101,6 +102,10 @@ export class AppConfig {
 
   @Transform(toInt) @IsInt() @Min(1) @Max(86_400)
   AUTH_FAILURE_WINDOW_SECONDS = 60;
+
+  /** The proxies whose X-Forwarded-For names the client (trust-proxy.ts). Unset: none, the socket's peer is the client. */
+  @IsOptional() @IsString()
+  TRUST_PROXY?: string;
 }
 
 export class ConfigError extends Error {}
@@ -109,7 +114,7 @@ export class ConfigError extends Error {}
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const defined = Object.fromEntries(
     Object.keys(new AppConfig())
-      .concat(['DATABASE_URL', 'ADMIN_TOKEN', 'AUDIT_SIGNING_KEY'])
+      .concat(['DATABASE_URL', 'ADMIN_TOKEN', 'AUDIT_SIGNING_KEY', 'TRUST_PROXY'])
       .filter((key) => env[key] !== undefined && env[key] !== '')
       .map((key) => [key, env[key]]),
   );
@@ -118,6 +123,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (first) {
     const message = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
     throw new ConfigError(`Invalid configuration: ${first.property} ${message.replace(`${first.property} `, '')}`);
+  }
+  try {
+    trustProxySetting(config.TRUST_PROXY);
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration: TRUST_PROXY ${(error as Error).message}`);
   }
   if (config.REPORT_TIMEOUT_MS >= config.DATABASE_QUERY_TIMEOUT_MS) {
     throw new ConfigError(
