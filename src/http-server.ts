@@ -9,7 +9,7 @@ import type { Socket } from 'node:net';
 import { checkQueryText, parseJsonBody } from './common/json-body';
 import { Problem, PROBLEM_TYPE_BASE } from './common/problem';
 import { createValidationPipe } from './common/validation';
-import type { AppConfig } from './config/app-config';
+import { AppConfig } from './config/app-config';
 import { trustProxySetting } from './config/trust-proxy';
 import { httpRequestDuration } from './metrics/metrics';
 
@@ -92,7 +92,9 @@ export async function configureHttpServer(app: NestFastifyApplication): Promise<
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser('application/json');
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+  const config = app.get(AppConfig);
+  const jsonBodyLimit = Math.min(config.JSON_BODY_LIMIT_BYTES, config.BODY_LIMIT_BYTES);
+  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: jsonBodyLimit }, (request, body, done) => {
     try {
       (request as FastifyRequest & { rawBody?: string }).rawBody = body as string;
       done(null, parseJsonBody(body as string));

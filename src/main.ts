@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import pino from 'pino';
+import { authenticateBeforeParsing } from './access/authenticate-early';
 import { TokensService } from './access/tokens.service';
 import { AppModule } from './app.module';
 import { loadSigningKey } from './audit/signing-key';
@@ -28,6 +29,7 @@ async function bootstrap(config: AppConfig, signingKey: SigningKeyHolder): Promi
   });
   app.useLogger(app.get(Logger));
   await configureHttpServer(app);
+  authenticateBeforeParsing(app);
   if (config.ADMIN_TOKEN) await app.get(TokensService).ensureBootstrapAdmin(config.ADMIN_TOKEN);
   await app.listen(config.PORT, config.HOST);
   log.info({ url: await app.getUrl() }, 'AidTrail is listening');
