@@ -73,6 +73,14 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(10 * 60 * 1000)
   REPORT_TIMEOUT_MS = 25_000;
 
+  /** Webhook subscriptions one organization may hold (those of unscoped tokens count as one more organization). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
+  WEBHOOK_SUBSCRIPTIONS_PER_ORGANIZATION = 25;
+
+  /** Advanced: how often idempotency records past their 24 hours are deleted (ms). */
+  @Transform(toInt) @IsInt() @Min(100) @Max(24 * 60 * 60 * 1000)
+  IDEMPOTENCY_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
+
   /** Advanced: how often each instance looks for due webhook deliveries (ms). */
   @Transform(toInt) @IsInt() @Min(10) @Max(60_000)
   WEBHOOK_POLL_MS = 1_000;
