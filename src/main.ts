@@ -11,6 +11,7 @@ import { SigningKeyHolder } from './audit/signing-key.holder';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { EmbeddedDatabase, startEmbeddedDatabase } from './database/embedded-database';
 import { runMigrations } from './database/migrate';
+import { EmbeddedDatabaseError } from './database/postgres-process';
 import { configureHttpServer, createHttpAdapter } from './http-server';
 
 async function bootstrap(config: AppConfig, signingKey: SigningKeyHolder): Promise<void> {
@@ -63,6 +64,8 @@ try {
   throw error;
 }
 bootstrap(config, signingKey).catch((error: unknown) => {
-  process.stderr.write(`AidTrail failed to start: ${(error as Error)?.stack ?? String(error)}\n`);
+  // A cause the operator can fix is one line naming the fix; anything else keeps its stack.
+  const told = error instanceof EmbeddedDatabaseError ? error.message : undefined;
+  process.stderr.write(`AidTrail failed to start: ${told ?? (error as Error)?.stack ?? String(error)}\n`);
   process.exit(1);
 });
