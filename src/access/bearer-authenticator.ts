@@ -36,11 +36,22 @@ export class BearerAuthenticator {
     const client = clientKey(request.ip);
     const retryAfter = this.failures.retryAfterSeconds(client);
     if (retryAfter > 0) {
-      throw new Problem(429, 'too-many-failed-authentications', 'Too Many Requests', 'Too many requests with invalid tokens from this address; retry later.', undefined, {
-        'retry-after': String(retryAfter),
-      });
+      throw new Problem(
+        429,
+        'too-many-failed-authentications',
+        'Too Many Requests',
+        'Too many requests with invalid tokens from this address; retry later.',
+        undefined,
+        {
+          'retry-after': String(retryAfter),
+        },
+      );
     }
     this.failures.recordFailure(client);
-    throw Problem.unauthorized(match ? 'The token is unknown, expired or revoked.' : 'The Authorization header is not of the form "Bearer <token>".');
+    throw Problem.unauthorized(
+      match
+        ? 'The token is unknown, expired or revoked.'
+        : 'The Authorization header is not of the form "Bearer <token>".',
+    );
   }
 }

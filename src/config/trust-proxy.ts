@@ -9,7 +9,9 @@ const RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
  * list of proxy addresses or CIDRs (or `loopback`, `linklocal`, `uniquelocal`) whose X-Forwarded-For is
  * believed. `true` is refused: it would let any client choose the address its failures are counted under.
  */
-export function trustProxySetting(value: string | undefined): false | string[] | ((address: string, hop: number) => boolean) {
+export function trustProxySetting(
+  value: string | undefined,
+): false | string[] | ((address: string, hop: number) => boolean) {
   const text = (value ?? '').trim();
   if (text === '' || text.toLowerCase() === 'false') return false;
   if (/^\d+$/.test(text)) {
@@ -24,7 +26,9 @@ export function trustProxySetting(value: string | undefined): false | string[] |
   const entries = text.split(',').map((entry) => entry.trim());
   for (const entry of entries) {
     if (!RANGE_NAMES.has(entry) && !ipaddr.isValid(entry) && !isCidr(entry)) {
-      throw new Error(`must be false, a hop count, or addresses/CIDRs separated by commas; "${entry}" is none of these`);
+      throw new Error(
+        `must be false, a hop count, or addresses/CIDRs separated by commas; "${entry}" is none of these`,
+      );
     }
   }
   return entries;

@@ -1,7 +1,19 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, chown, cp, lstat, mkdir, readFile, readlink, realpath, rename, rm, symlink } from 'node:fs/promises';
+import {
+  chmod,
+  chown,
+  cp,
+  lstat,
+  mkdir,
+  readFile,
+  readlink,
+  realpath,
+  rename,
+  rm,
+  symlink,
+} from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -46,14 +58,20 @@ function packagedBinaries(): { root: string; binaries: PostgresBinaries } {
  * the data across restarts and shows where it is; DATA_DIR keeps the password and the signing key. A
  * cluster already in DATA_DIR/postgres (from earlier versions) stays where it is.
  */
-export async function prepareEmbeddedHome(dataDir: string, log: (line: string) => void): Promise<EmbeddedPostgresHome> {
+export async function prepareEmbeddedHome(
+  dataDir: string,
+  log: (line: string) => void,
+): Promise<EmbeddedPostgresHome> {
   const packaged = packagedBinaries();
   const linkPath = resolve(dataDir, 'postgres');
   if (process.getuid?.() !== 0) {
     return {
       binaries: packaged.binaries,
       databaseDir: linkPath,
-      run: { cwd: resolve(dataDir), unreachableHint: 'make the binaries executable (`npm ci` again), or set DATABASE_URL.' },
+      run: {
+        cwd: resolve(dataDir),
+        unreachableHint: 'make the binaries executable (`npm ci` again), or set DATABASE_URL.',
+      },
     };
   }
   const runAs = await postgresUser();
@@ -68,16 +86,26 @@ export async function prepareEmbeddedHome(dataDir: string, log: (line: string) =
   if (existing?.isDirectory()) return { binaries, databaseDir: linkPath, run }; // a cluster from earlier versions
   if (existing?.isSymbolicLink()) {
     const target = resolve(dirname(linkPath), await readlink(linkPath));
-    log(`running as root: the embedded PostgreSQL runs as the system user postgres, with binaries in ${dirname(dirname(binaries.postgres))} and data in ${target} (linked from ${linkPath})`);
+    log(
+      `running as root: the embedded PostgreSQL runs as the system user postgres, with binaries in ${dirname(dirname(binaries.postgres))} and data in ${target} (linked from ${linkPath})`,
+    );
     return { binaries, databaseDir: target, run };
   }
-  if (existing) throw new EmbeddedDatabaseError(`${linkPath} is neither a directory nor a link to one: move it away, or set DATA_DIR elsewhere.`);
-  const label = basename(dirname(await realpath(dataDir))).replace(/[^\w.-]/g, '_').slice(0, 40) || 'aidtrail';
+  if (existing)
+    throw new EmbeddedDatabaseError(
+      `${linkPath} is neither a directory nor a link to one: move it away, or set DATA_DIR elsewhere.`,
+    );
+  const label =
+    basename(dirname(await realpath(dataDir)))
+      .replace(/[^\w.-]/g, '_')
+      .slice(0, 40) || 'aidtrail';
   const target = join(base, `${label}-${randomBytes(5).toString('hex')}`);
   await mkdir(target, { mode: 0o700 });
   await chown(target, runAs.uid, runAs.gid);
   await symlink(target, linkPath);
-  log(`running as root: the embedded PostgreSQL runs as the system user postgres, with binaries in ${dirname(dirname(binaries.postgres))} and data in ${target} (linked from ${linkPath})`);
+  log(
+    `running as root: the embedded PostgreSQL runs as the system user postgres, with binaries in ${dirname(dirname(binaries.postgres))} and data in ${target} (linked from ${linkPath})`,
+  );
   return { binaries, databaseDir: target, run };
 }
 
@@ -92,7 +120,15 @@ async function postgresUser(): Promise<{ uid: number; gid: number }> {
   } catch {
     try {
       await exec('groupadd', ['--system', 'postgres']).catch(() => undefined);
-      await exec('useradd', ['--system', '--gid', 'postgres', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres']);
+      await exec('useradd', [
+        '--system',
+        '--gid',
+        'postgres',
+        '--no-create-home',
+        '--shell',
+        '/usr/sbin/nologin',
+        'postgres',
+      ]);
       return await ids();
     } catch {
       throw new EmbeddedDatabaseError(
@@ -131,10 +167,18 @@ async function enterableByOthers(path: string): Promise<boolean> {
 }
 
 /** The package's binaries, libraries and share files, copied once per version into `base` (PostgreSQL finds them relative to itself). */
-async function copiedBinaries(packaged: { root: string; binaries: PostgresBinaries }, base: string): Promise<PostgresBinaries> {
-  const { version } = JSON.parse(await readFile(join(packaged.root, 'package.json'), 'utf8')) as { version: string };
+async function copiedBinaries(
+  packaged: { root: string; binaries: PostgresBinaries },
+  base: string,
+): Promise<PostgresBinaries> {
+  const { version } = JSON.parse(await readFile(join(packaged.root, 'package.json'), 'utf8')) as {
+    version: string;
+  };
   const target = join(base, `postgres-${version}-${process.platform}-${process.arch}`);
-  const installed = (dir: string) => ({ initdb: join(dir, 'bin', 'initdb'), postgres: join(dir, 'bin', 'postgres') });
+  const installed = (dir: string) => ({
+    initdb: join(dir, 'bin', 'initdb'),
+    postgres: join(dir, 'bin', 'postgres'),
+  });
   if (existsSync(installed(target).postgres)) return installed(target);
   // Copied aside, then renamed into place: a second process starting at once never sees half a copy.
   const staging = `${target}.partial-${process.pid}-${randomBytes(3).toString('hex')}`;

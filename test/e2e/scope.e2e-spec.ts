@@ -22,8 +22,16 @@ describe('organization scope of coordinators', () => {
     service = await startService();
     admin = new Api(service.baseUrl, service.adminToken);
     ngoA = await createOrganization(admin, { name: `NGO A ${unique()}` });
-    donorX = await createOrganization(admin, { name: `Donor X ${unique()}`, type: 'government', countryCode: 'AZ' });
-    recipient = await createOrganization(admin, { name: `Recipient ${unique()}`, type: 'government', countryCode: 'UA' });
+    donorX = await createOrganization(admin, {
+      name: `Donor X ${unique()}`,
+      type: 'government',
+      countryCode: 'AZ',
+    });
+    recipient = await createOrganization(admin, {
+      name: `Recipient ${unique()}`,
+      type: 'government',
+      countryCode: 'UA',
+    });
     scoped = admin.as(await issueToken(admin, 'coordinator', ngoA.id));
   });
   afterAll(() => service?.stop());
@@ -45,7 +53,9 @@ describe('organization scope of coordinators', () => {
     expect(await countRows(service.db, 'audit_entry')).toBe(entries);
     // Unscoped coordinators and admins edit any organization.
     const unscoped = admin.as(await issueToken(admin, 'coordinator'));
-    expect((await unscoped.patch(`/organizations/${donorX.id}`, { name: `Donor X ${unique()}` })).status).toBe(200);
+    expect(
+      (await unscoped.patch(`/organizations/${donorX.id}`, { name: `Donor X ${unique()}` })).status,
+    ).toBe(200);
   });
 
   it('registers new organizations (a recipient it ships to), which it then cannot edit', async () => {
@@ -63,8 +73,14 @@ describe('organization scope of coordinators', () => {
       // One reference on a shipment the scoped coordinator cannot see, one on a shipment it can.
       hidden = `X-UA-${unique()}`;
       visible = `A-UA-${unique()}`;
-      expect((await admin.post('/shipments', seedShipmentBody(donorX.id, recipient.id, { reference: hidden }))).status).toBe(201);
-      expect((await scoped.post('/shipments', seedShipmentBody(ngoA.id, recipient.id, { reference: visible }))).status).toBe(201);
+      expect(
+        (await admin.post('/shipments', seedShipmentBody(donorX.id, recipient.id, { reference: hidden })))
+          .status,
+      ).toBe(201);
+      expect(
+        (await scoped.post('/shipments', seedShipmentBody(ngoA.id, recipient.id, { reference: visible })))
+          .status,
+      ).toBe(201);
       const mine = await scoped.post('/shipments', seedShipmentBody(ngoA.id, recipient.id));
       expect(mine.status).toBe(201);
       ownShipment = mine.body;
@@ -75,7 +91,10 @@ describe('organization scope of coordinators', () => {
       status: response.status,
       type: response.body.type,
       detail: response.body.detail,
-      errors: (response.body.errors ?? []).map((error: { message: string; column?: string }) => ({ ...error, message: error.message.replace(/row \d+/, 'row n') })),
+      errors: (response.body.errors ?? []).map((error: { message: string; column?: string }) => ({
+        ...error,
+        message: error.message.replace(/row \d+/, 'row n'),
+      })),
     });
 
     it('answers a create alike whether the holder of the reference is visible or not', async () => {
@@ -90,7 +109,11 @@ describe('organization scope of coordinators', () => {
 
     it('answers an edit alike whether the holder of the reference is visible or not', async () => {
       const edit = (reference: string) =>
-        scoped.patch(`/shipments/${ownShipment.id}`, { reference }, { headers: { 'if-match': `"${ownShipment.version}"` } });
+        scoped.patch(
+          `/shipments/${ownShipment.id}`,
+          { reference },
+          { headers: { 'if-match': `"${ownShipment.version}"` } },
+        );
       const [a, b] = [await edit(hidden), await edit(visible)];
       expectProblem(a, 409);
       expect(answer(a)).toEqual(answer(b));
@@ -101,7 +124,10 @@ describe('organization scope of coordinators', () => {
         'shipmentKey,reference,donorId,recipientId,originCountry,destinationCountry,description,category,quantity,unit\n' +
         `k1,${reference},${ngoA.id},${recipient.id},AZ,UA,Masks,ppe,10,each\n`;
       const post = (reference: string) =>
-        scoped.post('/shipments/import', undefined, { rawBody: csv(reference), headers: { 'content-type': 'text/csv' } });
+        scoped.post('/shipments/import', undefined, {
+          rawBody: csv(reference),
+          headers: { 'content-type': 'text/csv' },
+        });
       const [a, b] = [await post(hidden), await post(visible)];
       expectProblem(a, 400);
       expect(answer(a)).toEqual(answer(b));

@@ -11,12 +11,16 @@ describe('webhook subscriptions per organization', () => {
   let admin: Api;
 
   beforeAll(async () => {
-    service = await startService({ WEBHOOK_SUBSCRIPTIONS_PER_ORGANIZATION: String(CAP), WEBHOOK_ALLOW_PRIVATE: 'true' });
+    service = await startService({
+      WEBHOOK_SUBSCRIPTIONS_PER_ORGANIZATION: String(CAP),
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+    });
     admin = new Api(service.baseUrl, service.adminToken);
   });
   afterAll(() => service?.stop());
 
-  const partnerOf = async () => admin.as(await issueToken(admin, 'partner', (await createOrganization(admin)).id));
+  const partnerOf = async () =>
+    admin.as(await issueToken(admin, 'partner', (await createOrganization(admin)).id));
   const subscribe = (api: Api, n: number) =>
     api.post('/webhooks', { url: `http://127.0.0.1:9/hook-${n}`, events: ['shipment.created'] });
 

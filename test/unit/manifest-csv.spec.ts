@@ -31,14 +31,19 @@ describe('manifest CSV in every locale', () => {
   const width = MANIFEST_HEADER.length;
   const rows = HOSTILE.map((text) => Array.from({ length: width }, (_, i) => (i === 5 ? text : `cell ${i}`)));
 
-  it.each([',', ';', '\t'])('holds no cell that starts a formula when read with %j as separator', async (delimiter) => {
-    const cells = (parse(await exportOf(rows), { delimiter, relax_quotes: true, relax_column_count: true }) as string[][]).flat();
-    expect(cells.length).toBeGreaterThan(HOSTILE.length);
-    for (const cell of cells) {
-      expect(cell).not.toMatch(FORMULA_START);
-      for (const line of cell.split(/\r\n|\r|\n/)) expect(line).not.toMatch(FORMULA_START);
-    }
-  });
+  it.each([',', ';', '\t'])(
+    'holds no cell that starts a formula when read with %j as separator',
+    async (delimiter) => {
+      const cells = (
+        parse(await exportOf(rows), { delimiter, relax_quotes: true, relax_column_count: true }) as string[][]
+      ).flat();
+      expect(cells.length).toBeGreaterThan(HOSTILE.length);
+      for (const cell of cells) {
+        expect(cell).not.toMatch(FORMULA_START);
+        for (const line of cell.split(/\r\n|\r|\n/)) expect(line).not.toMatch(FORMULA_START);
+      }
+    },
+  );
 
   it('quotes every cell holding a separator or a neutralised trigger, and the import restores the text', async () => {
     const text = await exportOf(rows);

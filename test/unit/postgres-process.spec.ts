@@ -13,14 +13,23 @@ describe('running the embedded PostgreSQL programs', () => {
     const started = startServer(missing, join(dir, 'data'), 5999, [], run, () => undefined);
     await expect(started).rejects.toThrow(EmbeddedDatabaseError);
     await expect(started).rejects.toThrow(/no-postgres is missing: run `npm ci`.*DATABASE_URL/);
-    await expect(initialiseCluster(missing, join(dir, 'data'), 'postgres', join(dir, 'pw'), run)).rejects.toThrow(/no-initdb is missing/);
+    await expect(
+      initialiseCluster(missing, join(dir, 'data'), 'postgres', join(dir, 'pw'), run),
+    ).rejects.toThrow(/no-initdb is missing/);
   });
 
   it('answers a binary it may not run (EACCES) with the hint', async () => {
     const locked = join(dir, 'postgres');
     writeFileSync(locked, '#!/bin/sh\n');
     chmodSync(locked, 0o600);
-    const started = startServer({ initdb: locked, postgres: locked }, join(dir, 'data'), 5999, [], run, () => undefined);
+    const started = startServer(
+      { initdb: locked, postgres: locked },
+      join(dir, 'data'),
+      5999,
+      [],
+      run,
+      () => undefined,
+    );
     await expect(started).rejects.toThrow(EmbeddedDatabaseError);
     await expect(started).rejects.toThrow(/cannot run .*postgres \(EACCES\): the hint naming the fix\./);
   });
@@ -29,8 +38,8 @@ describe('running the embedded PostgreSQL programs', () => {
     const failing = join(dir, 'failing-postgres');
     writeFileSync(failing, '#!/bin/sh\necho "FATAL:  data directory has wrong ownership" >&2\nexit 1\n');
     chmodSync(failing, 0o755);
-    await expect(startServer({ initdb: failing, postgres: failing }, join(dir, 'data'), 5999, [], run, () => undefined)).rejects.toThrow(
-      /PostgreSQL did not start \(exit code 1\).*FATAL: +data directory has wrong ownership/,
-    );
+    await expect(
+      startServer({ initdb: failing, postgres: failing }, join(dir, 'data'), 5999, [], run, () => undefined),
+    ).rejects.toThrow(/PostgreSQL did not start \(exit code 1\).*FATAL: +data directory has wrong ownership/);
   });
 });

@@ -46,7 +46,9 @@ export class IdempotencySweeper implements OnApplicationBootstrap, OnModuleDestr
     let deleted = 0;
     for (;;) {
       const batch = await this.dataSource.transaction(async (manager) => {
-        const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [SWEEP_LOCK]);
+        const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [
+          SWEEP_LOCK,
+        ]);
         if (!locked) return 0;
         const rows: unknown[] = await manager.query(
           `DELETE FROM idempotency_record WHERE ctid = ANY(ARRAY(
