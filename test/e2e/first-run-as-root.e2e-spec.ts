@@ -2,8 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
+  chownSync,
   existsSync,
   lstatSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   readlinkSync,
@@ -26,19 +28,39 @@ const PROJECT = resolve(__dirname, '../..');
  * service must still start, keep its data across a restart, and leave the directory's mode alone.
  */
 (AS_ROOT ? describe : describe.skip)('first run as root from a mode-0700 directory', () => {
+  const homes: string[] = [];
+  /** A fresh mode-0700 directory with a project's DATA_DIR inside. */
+  const closedHome = () => {
+    const made = mkdtempSync(join(tmpdir(), 'aidtrail-root-home-'));
+    chmodSync(made, 0o700);
+    homes.push(made);
+    return { home: made, dataDir: join(made, 'project', '.data') };
+  };
   let home: string;
   let dataDir: string;
 
   beforeAll(() => {
-    home = mkdtempSync(join(tmpdir(), 'aidtrail-root-home-'));
-    chmodSync(home, 0o700);
-    dataDir = join(home, 'project', '.data');
+    ({ home, dataDir } = closedHome());
   });
   afterAll(() => {
-    const link = join(dataDir, 'postgres');
-    if (existsSync(link) && lstatSync(link).isSymbolicLink())
-      rmSync(readlinkSync(link), { recursive: true, force: true });
-    rmSync(home, { recursive: true, force: true });
+    for (const made of homes) {
+      const link = join(made, 'project', '.data', 'postgres');
+      if (existsSync(link) && lstatSync(link).isSymbolicLink())
+        rmSync(readlinkSync(link), { recursive: true, force: true });
+      rmSync(made, { recursive: true, force: true });
+    }
+  });
+
+  it('starts where an earlier version failed, leaving an empty DATA_DIR/postgres owned by postgres behind', async () => {
+    const earlier = closedHome();
+    const leftOver = join(earlier.dataDir, 'postgres');
+    mkdirSync(leftOver, { recursive: true });
+    const postgresUid = Number(execFileSync('id', ['-u', 'postgres']).toString());
+    chownSync(leftOver, postgresUid, Number(execFileSync('id', ['-g', 'postgres']).toString()));
+    const service = await startProcess({ DATA_DIR: earlier.dataDir, LOG_LEVEL: 'info' });
+    expect(lstatSync(leftOver).isSymbolicLink()).toBe(true);
+    expect(statSync(realpathSync(leftOver)).uid).toBe(postgresUid);
+    expect(await service.stop()).toBe(0);
   });
 
   it('starts the embedded PostgreSQL as postgres outside it, says so in one line, and keeps the data across restarts', async () => {
