@@ -190,7 +190,8 @@ export function activityDates(shipment: IatiSourceShipment): IatiActivity['dates
 /**
  * DAC 5-digit sectors from the lines' categories, each weighted by its share of the lines (values in
  * different currencies cannot be added up without an exchange rate the ledger does not hold). Percentages
- * have two decimals and add up to exactly 100: integer hundredths, the remainder to the largest share.
+ * have two decimals and add up to exactly 100: integer hundredths, the remainder to the largest share
+ * (the lowest code among equals).
  */
 export function sectors(items: IatiSourceLine[]): IatiActivity['sectors'] {
   const lines = new Map<string, number>();
@@ -199,13 +200,11 @@ export function sectors(items: IatiSourceLine[]): IatiActivity['sectors'] {
     lines.set(code, (lines.get(code) ?? 0) + 1);
   }
   const total = items.length;
-  const shares = [...lines].map(([code, count]) => ({ code, count, hundredths: Math.floor((count * 10000) / total) }));
-  const remainder = 10000 - shares.reduce((sum, share) => sum + share.hundredths, 0);
-  const largest = shares.reduce((best, share) => (share.count > best.count ? share : best), shares[0]);
-  if (largest) largest.hundredths += remainder;
-  return shares
-    .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code))
-    .map((share) => ({ vocabulary: DAC_5_VOCABULARY, code: share.code, percentage: percentage(share.hundredths) }));
+  const shares = [...lines]
+    .map(([code, count]) => ({ code, count, hundredths: Math.floor((count * 10000) / total) }))
+    .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
+  if (shares.length > 0) shares[0].hundredths += 10000 - shares.reduce((sum, share) => sum + share.hundredths, 0);
+  return shares.map((share) => ({ vocabulary: DAC_5_VOCABULARY, code: share.code, percentage: percentage(share.hundredths) }));
 }
 
 const percentage = (hundredths: number) => {
