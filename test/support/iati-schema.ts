@@ -19,6 +19,9 @@ export const SCHEMA_SKIP_NOTE =
 /** xmllint's verdict on the document: `valid` and what it printed. */
 export function validateWithXmllint(schema: string, xml: string): { valid: boolean; output: string } {
   const run = spawnSync('xmllint', ['--noout', '--nonet', '--schema', schema, '-'], { input: xml, encoding: 'utf8' });
-  if (run.error) throw run.error;
+  if (run.error) {
+    const missing = (run.error as NodeJS.ErrnoException).code === 'ENOENT';
+    throw missing ? new Error('xmllint not found: install it (Debian: apt-get install libxml2-utils)') : run.error;
+  }
   return { valid: run.status === 0, output: `${run.stdout}${run.stderr}`.trim() };
 }
