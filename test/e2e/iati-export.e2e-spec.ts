@@ -22,9 +22,15 @@ const parser = new XMLParser({
   commentPropName: '#comment',
   htmlEntities: true,
   isArray: (name) =>
-    ['iati-activity', 'participating-org', 'activity-date', 'sector', 'humanitarian-scope', 'transaction', '#comment'].includes(
-      name,
-    ),
+    [
+      'iati-activity',
+      'participating-org',
+      'activity-date',
+      'sector',
+      'humanitarian-scope',
+      'transaction',
+      '#comment',
+    ].includes(name),
 });
 
 type Activity = Record<string, any>;
@@ -43,7 +49,10 @@ describe('IATI export', () => {
 
   const exportIati = async (query = '', as: Api = api) => {
     const response = await as.get(`/shipments/export?format=iati${query}`);
-    expect({ status: response.status, text: response.status === 200 ? '' : response.text }).toEqual({ status: 200, text: '' });
+    expect({ status: response.status, text: response.status === 200 ? '' : response.text }).toEqual({
+      status: 200,
+      text: '',
+    });
     expect(XMLValidator.validate(response.text)).toBe(true);
     const document = parser.parse(response.text)['iati-activities'];
     const activities: Activity[] = document['iati-activity'] ?? [];
@@ -73,7 +82,11 @@ describe('IATI export', () => {
       countryCode: 'MD',
       iatiIdentifier: 'MD-GOV-1',
     });
-    otherRecipient = await createOrganization(api, { name: `Moldovan NGO ${unique()}`, type: 'ngo', countryCode: 'MD' });
+    otherRecipient = await createOrganization(api, {
+      name: `Moldovan NGO ${unique()}`,
+      type: 'ngo',
+      countryCode: 'MD',
+    });
     const coordinator = api.as(await issueToken(api, 'coordinator'));
 
     // The README's worked example, step by step.
@@ -83,8 +96,16 @@ describe('IATI export', () => {
     seedReference = seed.reference;
     const [masks, suits, kits, disinfectant] = seed.items.map((item: { id: string }) => item.id);
     const events = [
-      { type: 'dispatched', occurredAt: '2020-06-10T08:00:00Z', location: { countryCode: 'AZ', name: 'Baku' } },
-      { type: 'in_transit', occurredAt: '2020-06-12T14:30:00Z', location: { countryCode: 'GE', name: 'Tbilisi' } },
+      {
+        type: 'dispatched',
+        occurredAt: '2020-06-10T08:00:00Z',
+        location: { countryCode: 'AZ', name: 'Baku' },
+      },
+      {
+        type: 'in_transit',
+        occurredAt: '2020-06-12T14:30:00Z',
+        location: { countryCode: 'GE', name: 'Tbilisi' },
+      },
       { type: 'held', occurredAt: '2020-06-14T09:00:00Z', note: 'Customs inspection at Kars' },
       { type: 'arrived', occurredAt: '2020-06-19T16:00:00Z', location: { countryCode: 'UA', name: 'Kyiv' } },
       {
@@ -125,7 +146,16 @@ describe('IATI export', () => {
         title: 'Blankets <winter> & "heaters"',
         destination: { countryCode: 'MD', location: 'Chișinău' },
         emergency: 'Winterization',
-        items: [{ description: 'Blankets', category: 'non_food_items', quantity: '400', unit: 'each', unitValue: '7.5', currency: 'EUR' }],
+        items: [
+          {
+            description: 'Blankets',
+            category: 'non_food_items',
+            quantity: '400',
+            unit: 'each',
+            unitValue: '7.5',
+            currency: 'EUR',
+          },
+        ],
       }),
     );
     if (elsewhere.status !== 201) throw new Error(elsewhere.text);
@@ -143,7 +173,9 @@ describe('IATI export', () => {
       /^attachment; filename="aidtrail-iati-activities-\d{4}-\d{2}-\d{2}\.xml"$/,
     );
     expect(response.headers.get('x-iati-skipped-shipments')).toBe('1');
-    expect(response.text.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<iati-activities version="2.03" ')).toBe(true);
+    expect(
+      response.text.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<iati-activities version="2.03" '),
+    ).toBe(true);
     expect(document['@version']).toBe('2.03');
     expect(new Date(document['@generated-datetime']).toISOString()).toBe(document['@generated-datetime']);
     expect(activities.map((activity) => activity['iati-identifier'])).toEqual([
@@ -157,12 +189,15 @@ describe('IATI export', () => {
   });
 
   const schema = iatiSchema();
-  (schema ? it : it.skip)(schema ? 'validates against the official IATI 2.03 schema (xmllint)' : SCHEMA_SKIP_NOTE, async () => {
-    const { response } = await exportIati();
-    const verdict = validateWithXmllint(schema!, response.text);
-    expect(verdict.output).toBe('- validates');
-    expect(verdict.valid).toBe(true);
-  });
+  (schema ? it : it.skip)(
+    schema ? 'validates against the official IATI 2.03 schema (xmllint)' : SCHEMA_SKIP_NOTE,
+    async () => {
+      const { response } = await exportIati();
+      const verdict = validateWithXmllint(schema!, response.text);
+      expect(verdict.output).toBe('- validates');
+      expect(verdict.valid).toBe(true);
+    },
+  );
 
   it('maps the seed case field by field', async () => {
     const { activities } = await exportIati();
@@ -238,18 +273,24 @@ describe('IATI export', () => {
     expect(activities.map((activity) => activity['iati-identifier'])).toEqual([`AZ-GOV-1-${seedReference}`]);
     expect(response.headers.get('x-iati-skipped-shipments')).toBe('1');
     const moldova = await exportIati('&destinationCountry=MD');
-    expect(moldova.activities.map((activity) => activity['iati-identifier'])).toEqual([`MD-GOV-1-${otherReference}`]);
+    expect(moldova.activities.map((activity) => activity['iati-identifier'])).toEqual([
+      `MD-GOV-1-${otherReference}`,
+    ]);
     expect(moldova.response.headers.get('x-iati-skipped-shipments')).toBe('0');
   });
 
   it('gives a partner its organization’s activities only', async () => {
     const ukraine = api.as(await issueToken(api, 'partner', recipient.id));
     const seen = await exportIati('', ukraine);
-    expect(seen.activities.map((activity) => activity['iati-identifier'])).toEqual([`AZ-GOV-1-${seedReference}`]);
+    expect(seen.activities.map((activity) => activity['iati-identifier'])).toEqual([
+      `AZ-GOV-1-${seedReference}`,
+    ]);
     expect(seen.response.headers.get('x-iati-skipped-shipments')).toBe('1');
     const moldova = api.as(await issueToken(api, 'partner', other.id));
     const theirs = await exportIati('', moldova);
-    expect(theirs.activities.map((activity) => activity['iati-identifier'])).toEqual([`MD-GOV-1-${otherReference}`]);
+    expect(theirs.activities.map((activity) => activity['iati-identifier'])).toEqual([
+      `MD-GOV-1-${otherReference}`,
+    ]);
     expect(theirs.response.headers.get('x-iati-skipped-shipments')).toBe('0');
     expect(theirs.response.text).not.toContain(seedReference);
     expect(theirs.response.text).not.toContain(skippedReference);
@@ -265,7 +306,9 @@ describe('IATI export', () => {
     expect(updated.status).toBe(200);
     const { response, activities } = await exportIati();
     expect(response.headers.get('x-iati-skipped-shipments')).toBe('0');
-    expect(activities.map((activity) => activity['iati-identifier'])).toContain(`XM-EXAMPLE-7-${skippedReference}`);
+    expect(activities.map((activity) => activity['iati-identifier'])).toContain(
+      `XM-EXAMPLE-7-${skippedReference}`,
+    );
   });
 
   it('refuses an unknown format, naming the field', async () => {

@@ -31,8 +31,24 @@ const seed = (overrides: Partial<IatiSourceShipment> = {}): IatiSourceShipment =
     { currency: 'USD', amount: '265000.00' },
   ],
   items: [
-    { lineNo: 1, description: 'Medical masks', category: 'ppe', quantity: '500000', unit: 'each', batchNumber: null, expiryDate: null },
-    { lineNo: 2, description: 'Protective suits', category: 'ppe', quantity: '10000', unit: 'each', batchNumber: null, expiryDate: null },
+    {
+      lineNo: 1,
+      description: 'Medical masks',
+      category: 'ppe',
+      quantity: '500000',
+      unit: 'each',
+      batchNumber: null,
+      expiryDate: null,
+    },
+    {
+      lineNo: 2,
+      description: 'Protective suits',
+      category: 'ppe',
+      quantity: '10000',
+      unit: 'each',
+      batchNumber: null,
+      expiryDate: null,
+    },
     {
       lineNo: 3,
       description: 'PCR test kits',
@@ -42,7 +58,15 @@ const seed = (overrides: Partial<IatiSourceShipment> = {}): IatiSourceShipment =
       batchNumber: 'PCR-2020-0519',
       expiryDate: '2021-11-30',
     },
-    { lineNo: 4, description: 'Disinfectant', category: 'wash', quantity: '3000', unit: 'litre', batchNumber: null, expiryDate: null },
+    {
+      lineNo: 4,
+      description: 'Disinfectant',
+      category: 'wash',
+      quantity: '3000',
+      unit: 'litre',
+      batchNumber: null,
+      expiryDate: null,
+    },
   ],
   ...overrides,
 });
@@ -59,7 +83,11 @@ describe('IATI mapping of a shipment', () => {
   });
 
   it('reports as the donor, with its IATI organisation type', () => {
-    expect(activityOf(seed()).reportingOrg).toEqual({ ref: 'AZ-GOV-1', type: '10', name: 'Republic of Azerbaijan' });
+    expect(activityOf(seed()).reportingOrg).toEqual({
+      ref: 'AZ-GOV-1',
+      type: '10',
+      name: 'Republic of Azerbaijan',
+    });
   });
 
   it('skips a shipment whose donor has no IATI identifier, saying why', () => {
@@ -93,7 +121,12 @@ describe('IATI mapping of a shipment', () => {
   });
 
   it('names the donor as funding, the recipient and the partners as implementing', () => {
-    const partner = { id: 'p0', name: 'World Health Organization', type: 'multilateral' as const, iatiIdentifier: 'XM-DAC-928' };
+    const partner = {
+      id: 'p0',
+      name: 'World Health Organization',
+      type: 'multilateral' as const,
+      iatiIdentifier: 'XM-DAC-928',
+    };
     expect(activityOf(seed({ partners: [partner] })).participatingOrgs).toEqual([
       { role: '1', ref: 'AZ-GOV-1', type: '10', name: 'Republic of Azerbaijan' },
       { role: '4', ref: null, type: '10', name: 'Ministry of Health of Ukraine' },
@@ -102,10 +135,33 @@ describe('IATI mapping of a shipment', () => {
   });
 
   it('maps every organization type and every status to a code of the IATI codelists', () => {
-    const organisationTypes = ['10', '11', '15', '21', '22', '23', '24', '30', '40', '60', '70', '71', '72', '73', '80', '90'];
+    const organisationTypes = [
+      '10',
+      '11',
+      '15',
+      '21',
+      '22',
+      '23',
+      '24',
+      '30',
+      '40',
+      '60',
+      '70',
+      '71',
+      '72',
+      '73',
+      '80',
+      '90',
+    ];
     for (const code of Object.values(IATI_ORGANISATION_TYPE)) expect(organisationTypes).toContain(code);
-    for (const status of STATUSES) expect(['1', '2', '3', '4', '5', '6']).toContain(IATI_ACTIVITY_STATUS[status]);
-    expect(IATI_ORGANISATION_TYPE).toMatchObject({ government: '10', multilateral: '40', ngo: '21', other: '90' });
+    for (const status of STATUSES)
+      expect(['1', '2', '3', '4', '5', '6']).toContain(IATI_ACTIVITY_STATUS[status]);
+    expect(IATI_ORGANISATION_TYPE).toMatchObject({
+      government: '10',
+      multilateral: '40',
+      ngo: '21',
+      other: '90',
+    });
   });
 
   it('gives the status from the lifecycle: pipeline, implementation, closed, cancelled', () => {
@@ -125,7 +181,9 @@ describe('IATI mapping of a shipment', () => {
       { type: '3', isoDate: '2020-06-20' },
       { type: '4', isoDate: '2020-06-22' },
     ]);
-    expect(activityDates(seed({ status: 'in_transit', dispatchedAt: '2020-06-11T23:59:59.000Z', endedAt: null }))).toEqual([
+    expect(
+      activityDates(seed({ status: 'in_transit', dispatchedAt: '2020-06-11T23:59:59.000Z', endedAt: null })),
+    ).toEqual([
       { type: '1', isoDate: '2020-06-10' },
       { type: '2', isoDate: '2020-06-11' },
       { type: '3', isoDate: '2020-06-20' },
@@ -158,7 +216,11 @@ describe('IATI mapping of a shipment', () => {
       { ...line, category: 'shelter' },
       { ...line, category: 'logistics_equipment' },
     ]);
-    expect(three.map((sector) => `${sector.code} ${sector.percentage}`)).toEqual(['72010 33.34', '72040 33.33', '72050 33.33']);
+    expect(three.map((sector) => `${sector.code} ${sector.percentage}`)).toEqual([
+      '72010 33.34',
+      '72040 33.33',
+      '72050 33.33',
+    ]);
     const sevenths = sectors([...Array(6)].map(() => ({ ...line })).concat([{ ...line, category: 'food' }]));
     expect(sevenths.map((sector) => sector.percentage)).toEqual(['85.72', '14.28']);
   });
@@ -195,14 +257,25 @@ describe('IATI mapping of a shipment', () => {
       aidType: { vocabulary: '1', code: 'C01' },
     };
     expect(activityOf(seed()).transactions).toEqual([
-      { ...common, currency: 'EUR', value: '6600.00', description: 'Goods in kind, declared value in EUR (dispatched)' },
-      { ...common, currency: 'USD', value: '265000.00', description: 'Goods in kind, declared value in USD (dispatched)' },
+      {
+        ...common,
+        currency: 'EUR',
+        value: '6600.00',
+        description: 'Goods in kind, declared value in EUR (dispatched)',
+      },
+      {
+        ...common,
+        currency: 'USD',
+        value: '265000.00',
+        description: 'Goods in kind, declared value in USD (dispatched)',
+      },
     ]);
   });
 
   it('keeps decimals as text, digit for digit', () => {
-    const [transaction] = activityOf(seed({ declaredValue: [{ currency: 'USD', amount: '123456789012345.123456' }] }))
-      .transactions;
+    const [transaction] = activityOf(
+      seed({ declaredValue: [{ currency: 'USD', amount: '123456789012345.123456' }] }),
+    ).transactions;
     expect(transaction.value).toBe('123456789012345.123456');
   });
 
@@ -218,14 +291,21 @@ describe('IATI mapping of a shipment', () => {
       ['2', '2020-06-10', 'EUR', '6600.00'],
       ['2', '2020-06-10', 'USD', '265000.00'],
     ]);
-    const unplanned = activityOf(seed({ status: 'planned', plannedDispatchDate: null, dispatchedAt: null, endedAt: null }));
+    const unplanned = activityOf(
+      seed({ status: 'planned', plannedDispatchDate: null, dispatchedAt: null, endedAt: null }),
+    );
     expect(unplanned.transactions.map((t) => t.date)).toEqual(['2020-06-01', '2020-06-01']);
   });
 
   it('has no transaction for a shipment cancelled before it left, nor for lines without a value', () => {
-    expect(activityOf(seed({ status: 'cancelled', dispatchedAt: null, endedAt: '2020-06-09T00:00:00.000Z' })).transactions).toEqual([]);
+    expect(
+      activityOf(seed({ status: 'cancelled', dispatchedAt: null, endedAt: '2020-06-09T00:00:00.000Z' }))
+        .transactions,
+    ).toEqual([]);
     expect(activityOf(seed({ declaredValue: [] })).transactions).toEqual([]);
-    const cancelledAfterDispatch = activityOf(seed({ status: 'cancelled', endedAt: '2020-06-12T00:00:00.000Z' }));
+    const cancelledAfterDispatch = activityOf(
+      seed({ status: 'cancelled', endedAt: '2020-06-12T00:00:00.000Z' }),
+    );
     expect(cancelledAfterDispatch.transactions.map((t) => t.type)).toEqual(['3', '3']);
   });
 

@@ -12,7 +12,12 @@ const shipment = (overrides: Partial<IatiSourceShipment> = {}): IatiSourceShipme
   title: TRICKY,
   status: 'in_transit',
   donor: { id: 'd0', name: 'Donor "A" & <B>', type: 'ngo', iatiIdentifier: 'XM-EXAMPLE-1' },
-  recipient: { id: 'r0', name: 'Міністерство охорони здоров\'я України', type: 'government', iatiIdentifier: null },
+  recipient: {
+    id: 'r0',
+    name: "Міністерство охорони здоров'я України",
+    type: 'government',
+    iatiIdentifier: null,
+  },
   partners: [{ id: 'p0', name: 'WHO', type: 'multilateral', iatiIdentifier: 'XM-DAC-928' }],
   destinationCountry: 'UA',
   emergency: 'COVID-19',
@@ -23,7 +28,17 @@ const shipment = (overrides: Partial<IatiSourceShipment> = {}): IatiSourceShipme
   createdAt: '2020-06-01T09:00:00.000Z',
   updatedAt: '2020-06-12T14:30:00.000Z',
   declaredValue: [{ currency: 'USD', amount: '0.30' }],
-  items: [{ lineNo: 1, description: TRICKY, category: 'ppe', quantity: '1.5', unit: 'box', batchNumber: 'L--1-', expiryDate: null }],
+  items: [
+    {
+      lineNo: 1,
+      description: TRICKY,
+      category: 'ppe',
+      quantity: '1.5',
+      unit: 'box',
+      batchNumber: 'L--1-',
+      expiryDate: null,
+    },
+  ],
   ...overrides,
 });
 
@@ -44,17 +59,22 @@ const parser = new XMLParser({
   trimValues: false,
   commentPropName: '#comment',
   htmlEntities: true, // numeric character references too (&#13;)
-  isArray: (name) => ['iati-activity', 'participating-org', 'transaction', '#comment', 'narrative'].includes(name),
+  isArray: (name) =>
+    ['iati-activity', 'participating-org', 'transaction', '#comment', 'narrative'].includes(name),
 });
 
 describe('IATI XML', () => {
   it('escapes text and attributes, and keeps tabs and line breaks in attributes through normalisation', () => {
     expect(escapeText('a < b & c > d "q" \'s\'\r\n')).toBe('a &lt; b &amp; c &gt; d "q" \'s\'&#13;\n');
-    expect(escapeAttribute('a < b & "q" \'s\'\t\r\n')).toBe('a &lt; b &amp; &quot;q&quot; &apos;s&apos;&#9;&#13;&#10;');
+    expect(escapeAttribute('a < b & "q" \'s\'\t\r\n')).toBe(
+      'a &lt; b &amp; &quot;q&quot; &apos;s&apos;&#9;&#13;&#10;',
+    );
   });
 
   it('replaces what XML 1.0 forbids (C0 controls, lone surrogates, U+FFFE) with U+FFFD, keeping pairs and emoji', () => {
-    expect(xmlSafe('a\u0000b\u0008c\u000Bd\u000Ce\u001Ff\uFFFEg\uFFFFh')).toBe('a\uFFFDb\uFFFDc\uFFFDd\uFFFDe\uFFFDf\uFFFDg\uFFFDh');
+    expect(xmlSafe('a\u0000b\u0008c\u000Bd\u000Ce\u001Ff\uFFFEg\uFFFFh')).toBe(
+      'a\uFFFDb\uFFFDc\uFFFDd\uFFFDe\uFFFDf\uFFFDg\uFFFDh',
+    );
     expect(xmlSafe('x\uD800y\uDC00z')).toBe('x\uFFFDy\uFFFDz');
     expect(xmlSafe('tab\tlf\ncr\r 🍼 Ω')).toBe('tab\tlf\ncr\r 🍼 Ω');
   });
@@ -73,11 +93,18 @@ describe('IATI XML', () => {
     expect(activity.title.narrative[0]).toBe(expected);
     expect(activity['reporting-org'].narrative[0]).toBe('Donor "A" & <B>');
     expect(activity.description.narrative[0]).toBe(`1.5 box ${expected}, lot L--1-`);
-    expect(activity.transaction[0].value).toEqual({ '#text': '0.30', '@currency': 'USD', '@value-date': '2020-06-10' });
+    expect(activity.transaction[0].value).toEqual({
+      '#text': '0.30',
+      '@currency': 'USD',
+      '@value-date': '2020-06-10',
+    });
   });
 
   it('writes a skipped shipment as a comment and counts it, before and after', async () => {
-    const orphan = shipment({ reference: 'AZ--UA-', donor: { ...shipment().donor, id: 'd1', iatiIdentifier: null } });
+    const orphan = shipment({
+      reference: 'AZ--UA-',
+      donor: { ...shipment().donor, id: 'd1', iatiIdentifier: null },
+    });
     const { xml, skipped } = await write([
       [shipment(), '1'],
       [orphan, '1'],
@@ -111,9 +138,35 @@ describe('IATI XML', () => {
   it('validates against the IATI 2.03 schema, for every lifecycle shape', async () => {
     const rows: Array<[IatiSourceShipment, string]> = [
       [shipment(), '0'],
-      [shipment({ reference: 'A1', status: 'planned', dispatchedAt: null, plannedDispatchDate: null, emergency: null }), '0'],
-      [shipment({ reference: 'A2', status: 'delivered', endedAt: '2020-06-22T10:00:00.000Z', emergency: 'Floods', partners: [] }), '0'],
-      [shipment({ reference: 'A3', status: 'cancelled', dispatchedAt: null, endedAt: '2020-06-09T10:00:00.000Z' }), '0'],
+      [
+        shipment({
+          reference: 'A1',
+          status: 'planned',
+          dispatchedAt: null,
+          plannedDispatchDate: null,
+          emergency: null,
+        }),
+        '0',
+      ],
+      [
+        shipment({
+          reference: 'A2',
+          status: 'delivered',
+          endedAt: '2020-06-22T10:00:00.000Z',
+          emergency: 'Floods',
+          partners: [],
+        }),
+        '0',
+      ],
+      [
+        shipment({
+          reference: 'A3',
+          status: 'cancelled',
+          dispatchedAt: null,
+          endedAt: '2020-06-09T10:00:00.000Z',
+        }),
+        '0',
+      ],
       [shipment({ reference: 'A4', title: null, declaredValue: [], emergency: 'EQ-2023-000015-TUR' }), '0'],
     ];
     const { xml } = await write(rows);

@@ -26,7 +26,11 @@ export class IatiActivitiesWriter extends Transform {
     this.skipped.catch(() => undefined);
   }
 
-  override _transform([shipment, skipped]: [IatiSourceShipment, string], _encoding: BufferEncoding, done: TransformCallback) {
+  override _transform(
+    [shipment, skipped]: [IatiSourceShipment, string],
+    _encoding: BufferEncoding,
+    done: TransformCallback,
+  ) {
     try {
       if (!this.started) this.start(Number(skipped));
       const mapping = toIatiActivity(shipment);
@@ -35,7 +39,12 @@ export class IatiActivitiesWriter extends Transform {
         done(null, activityXml(mapping.activity));
       } else {
         this.skippedSoFar += 1;
-        done(null, comment(`Shipment ${mapping.reference} not exported: ${mapping.reason} (donor ${mapping.donorId}).`));
+        done(
+          null,
+          comment(
+            `Shipment ${mapping.reference} not exported: ${mapping.reason} (donor ${mapping.donorId}).`,
+          ),
+        );
       }
     } catch (error) {
       done(error as Error);

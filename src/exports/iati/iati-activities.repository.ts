@@ -42,9 +42,14 @@ const SHIPMENT_JSON = `json_build_object(
  * identifier. That count is an uncorrelated subquery, so PostgreSQL computes it once, before the first
  * row, and in the same snapshot: the service can put it in a header before it streams the body.
  */
-export function iatiActivitiesQuery(filter: ShipmentFilterDto, scope: string | null): { sql: string; values: unknown[] } {
+export function iatiActivitiesQuery(
+  filter: ShipmentFilterDto,
+  scope: string | null,
+): { sql: string; values: unknown[] } {
   const params = new SqlParams();
-  const conditions = [visibleTo(params, scope, 'many'), ...shipmentFilterConditions(params, filter)].join(' AND ');
+  const conditions = [visibleTo(params, scope, 'many'), ...shipmentFilterConditions(params, filter)].join(
+    ' AND ',
+  );
   const sql = `SELECT ${SHIPMENT_JSON} AS shipment,
                       (SELECT count(*) FROM shipment s JOIN organization d ON d.id = s.donor_id
                         WHERE d.iati_identifier IS NULL AND ${conditions})::text AS skipped

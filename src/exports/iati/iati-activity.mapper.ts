@@ -179,10 +179,13 @@ const dateOf = (timestamp: string) => timestamp.slice(0, 10);
  */
 export function activityDates(shipment: IatiSourceShipment): IatiActivity['dates'] {
   const dates: IatiActivity['dates'] = [];
-  const plannedStart = shipment.plannedDispatchDate ?? (shipment.dispatchedAt ? null : dateOf(shipment.createdAt));
+  const plannedStart =
+    shipment.plannedDispatchDate ?? (shipment.dispatchedAt ? null : dateOf(shipment.createdAt));
   if (plannedStart) dates.push({ type: IATI_DATE_TYPE.plannedStart, isoDate: plannedStart });
-  if (shipment.dispatchedAt) dates.push({ type: IATI_DATE_TYPE.actualStart, isoDate: dateOf(shipment.dispatchedAt) });
-  if (shipment.expectedArrivalDate) dates.push({ type: IATI_DATE_TYPE.plannedEnd, isoDate: shipment.expectedArrivalDate });
+  if (shipment.dispatchedAt)
+    dates.push({ type: IATI_DATE_TYPE.actualStart, isoDate: dateOf(shipment.dispatchedAt) });
+  if (shipment.expectedArrivalDate)
+    dates.push({ type: IATI_DATE_TYPE.plannedEnd, isoDate: shipment.expectedArrivalDate });
   if (shipment.endedAt) dates.push({ type: IATI_DATE_TYPE.actualEnd, isoDate: dateOf(shipment.endedAt) });
   return dates;
 }
@@ -203,8 +206,13 @@ export function sectors(items: IatiSourceLine[]): IatiActivity['sectors'] {
   const shares = [...lines]
     .map(([code, count]) => ({ code, count, hundredths: Math.floor((count * 10000) / total) }))
     .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
-  if (shares.length > 0) shares[0].hundredths += 10000 - shares.reduce((sum, share) => sum + share.hundredths, 0);
-  return shares.map((share) => ({ vocabulary: DAC_5_VOCABULARY, code: share.code, percentage: percentage(share.hundredths) }));
+  if (shares.length > 0)
+    shares[0].hundredths += 10000 - shares.reduce((sum, share) => sum + share.hundredths, 0);
+  return shares.map((share) => ({
+    vocabulary: DAC_5_VOCABULARY,
+    code: share.code,
+    percentage: percentage(share.hundredths),
+  }));
 }
 
 const percentage = (hundredths: number) => {
@@ -222,13 +230,27 @@ export function humanitarianScopes(emergency: string | null): IatiActivity['huma
   const name = emergency?.trim();
   if (!name) return [];
   if (isCovid19(name)) {
-    return [{ type: HUMANITARIAN_SCOPE_EMERGENCY, vocabulary: GLIDE_VOCABULARY, code: COVID_19_GLIDE, narrative: name }];
+    return [
+      {
+        type: HUMANITARIAN_SCOPE_EMERGENCY,
+        vocabulary: GLIDE_VOCABULARY,
+        code: COVID_19_GLIDE,
+        narrative: name,
+      },
+    ];
   }
   if (GLIDE_NUMBER.test(name.toUpperCase())) {
     const code = name.toUpperCase();
     return [{ type: HUMANITARIAN_SCOPE_EMERGENCY, vocabulary: GLIDE_VOCABULARY, code, narrative: code }];
   }
-  return [{ type: HUMANITARIAN_SCOPE_EMERGENCY, vocabulary: REPORTING_ORGANISATION_VOCABULARY, code: name, narrative: name }];
+  return [
+    {
+      type: HUMANITARIAN_SCOPE_EMERGENCY,
+      vocabulary: REPORTING_ORGANISATION_VOCABULARY,
+      code: name,
+      narrative: name,
+    },
+  ];
 }
 
 /** "COVID-19", "Covid 19", "covid19", "COVID-19 pandemic"… */
@@ -250,7 +272,8 @@ export function transactions(
   const date = dispatched
     ? dateOf(shipment.dispatchedAt!)
     : (shipment.plannedDispatchDate ?? dateOf(shipment.createdAt));
-  const channel = shipment.partners.length > 0 ? IATI_IN_KIND_CHANNEL.throughThirdParties : IATI_IN_KIND_CHANNEL.byTheDonor;
+  const channel =
+    shipment.partners.length > 0 ? IATI_IN_KIND_CHANNEL.throughThirdParties : IATI_IN_KIND_CHANNEL.byTheDonor;
   return shipment.declaredValue.map(({ currency, amount }) => ({
     type: dispatched ? IATI_TRANSACTION_TYPE.disbursement : IATI_TRANSACTION_TYPE.outgoingCommitment,
     date,

@@ -10,14 +10,13 @@ import type { IatiActivity, IatiOrganisationRef, IatiTransaction } from './iati-
  * lone surrogates, U+FFFE and U+FFFF): a parser refuses the whole file for one of them, so each becomes
  * U+FFFD, the replacement character.
  */
-// eslint-disable-next-line no-control-regex
-const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const NOT_XML_CHAR =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export const xmlSafe = (text: string) => text.replace(NOT_XML_CHAR, '\uFFFD');
 
 /** Element content: `&`, `<` and `>` escaped; a carriage return as a reference, or a parser turns it into a line feed. */
-export const escapeText = (text: string) =>
-  xmlSafe(text).replace(/[&<>\r]/g, (c) => TEXT_ENTITIES[c]);
+export const escapeText = (text: string) => xmlSafe(text).replace(/[&<>\r]/g, (c) => TEXT_ENTITIES[c]);
 const TEXT_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#13;' };
 
 /** Attribute values (double-quoted): also quotes, and tab and line breaks, which attribute normalisation would turn into spaces. */
@@ -94,7 +93,9 @@ export function activityXml(activity: IatiActivity): string {
     ...activity.dates.map((date) => empty('activity-date', { type: date.type, 'iso-date': date.isoDate })),
     empty('recipient-country', { code: activity.recipientCountry }),
     ...activity.sectors.map((sector) => empty('sector', sector)),
-    ...activity.humanitarianScopes.map(({ narrative: text, ...scope }) => withNarrative('humanitarian-scope', scope, text)),
+    ...activity.humanitarianScopes.map(({ narrative: text, ...scope }) =>
+      withNarrative('humanitarian-scope', scope, text),
+    ),
     ...activity.transactions.flatMap(transactionXml),
   ];
   const open = `<iati-activity${attributes({ 'last-updated-datetime': activity.lastUpdated, humanitarian: '1' })}>`;
