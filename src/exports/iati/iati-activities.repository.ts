@@ -30,7 +30,7 @@ const SHIPMENT_JSON = `json_build_object(
   'dispatchedAt', ${effectiveEventAt(`'dispatched'`)},
   'endedAt', CASE WHEN s.status IN ('delivered', 'lost', 'cancelled') THEN ${effectiveEventAt('s.status')} END,
   'createdAt', ${isoTimestamp('s.created_at')}, 'updatedAt', ${isoTimestamp('s.updated_at')},
-  'declaredValue', s.totals -> 'declaredValue',
+  'declaredValue', coalesce(s.totals -> 'declaredValue', '[]'::jsonb),
   'items', coalesce((SELECT json_agg(json_build_object(
       'lineNo', i.line_no, 'description', i.description, 'category', i.category, 'quantity', i.quantity::text,
       'unit', i.unit, 'batchNumber', i.batch_number, 'expiryDate', i.expiry_date::text) ORDER BY i.line_no)
