@@ -312,6 +312,43 @@ describe('IATI export', () => {
     );
   });
 
+  it('dates only events in force: a voided dispatch is no start, and the goods are committed again', async () => {
+    const created = await api.post(
+      '/shipments',
+      seedShipmentBody(donor.id, recipient.id, {
+        reference: `VOIDED-${unique()}`,
+        plannedDispatchDate: '2020-07-01',
+        expectedArrivalDate: '2020-07-10',
+      }),
+    );
+    if (created.status !== 201) throw new Error(`created: ${created.status} ${created.text}`);
+    const dispatched = await api.post(`/shipments/${created.body.id}/events`, {
+      type: 'dispatched',
+      occurredAt: '2020-07-02T08:00:00Z',
+    });
+    if (dispatched.status !== 201) throw new Error(`dispatched: ${dispatched.status} ${dispatched.text}`);
+    const { activities: before } = await exportIati(`&q=${created.body.reference}`);
+    expect(before[0]['activity-status']).toEqual({ '@code': '2' });
+    expect(before[0].transaction[0]['transaction-type']).toEqual({ '@code': '3' });
+    const voided = await api.post(`/shipments/${created.body.id}/events/${dispatched.body.event.id}/void`, {
+      reason: 'Recorded on the wrong shipment',
+    });
+    if (voided.status !== 201) throw new Error(`voided: ${voided.status} ${voided.text}`);
+    const { activities } = await exportIati(`&q=${created.body.reference}`);
+    expect(activities).toHaveLength(1);
+    expect(activities[0]['activity-status']).toEqual({ '@code': '1' });
+    expect(activities[0]['activity-date']).toEqual([
+      { '@type': '1', '@iso-date': '2020-07-01' },
+      { '@type': '3', '@iso-date': '2020-07-10' },
+    ]);
+    expect(
+      activities[0].transaction.map((t: Activity) => [t['transaction-type']['@code'], t['transaction-date']]),
+    ).toEqual([
+      ['2', { '@iso-date': '2020-07-01' }],
+      ['2', { '@iso-date': '2020-07-01' }],
+    ]);
+  });
+
   it('refuses an unknown format, naming the field', async () => {
     expectFieldError(await api.get('/shipments/export?format=iati-2.03'), 'format');
     expectFieldError(await api.get('/shipments/export?format=IATI'), 'format');
