@@ -5,8 +5,7 @@ import { ANY_ROLE, Ctx, Roles } from '../access/access.decorators';
 import type { RequestContext } from '../common/request-context';
 import { ExportShipmentsQueryDto } from './dto/export-shipments-query.dto';
 import { ExportsService } from './exports.service';
-import { IATI_SKIPPED_HEADER } from './iati/iati-codes';
-import { IatiExportService } from './iati/iati-export.service';
+import { IATI_SKIPPED_HEADER, IatiExportService } from './iati/iati-export.service';
 import { MANIFEST_COLUMNS } from './manifest-columns';
 
 const IATI_DOC =

@@ -7,9 +7,6 @@ import type { Category } from '../../shipments/shipment-vocabulary';
  * says why each one was chosen.
  */
 
-/** The export's answer header: how many shipments were left out (donor without an IATI identifier). */
-export const IATI_SKIPPED_HEADER = 'x-iati-skipped-shipments';
-
 /** OrganisationType. */
 export const IATI_ORGANISATION_TYPE: Readonly<Record<OrganizationType, string>> = {
   government: '10', // Government

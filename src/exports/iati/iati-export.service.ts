@@ -7,6 +7,9 @@ import { organizationScope } from '../../shipments/shipment-scope';
 import { IatiActivitiesRepository } from './iati-activities.repository';
 import { IatiActivitiesWriter } from './iati-activities-writer';
 
+/** The export's answer header: how many shipments were left out (donor without an IATI identifier). */
+export const IATI_SKIPPED_HEADER = 'x-iati-skipped-shipments';
+
 export interface IatiExport {
   xml: Readable;
   /** Shipments left out because their donor has no IATI organisation identifier. */
