@@ -13,7 +13,7 @@ export function iatiSchema(): string | null {
 }
 
 export const SCHEMA_SKIP_NOTE =
-  'IATI schema validation skipped: set IATI_SCHEMA_DIR to a directory holding the IATI 2.03 iati-activities-schema.xsd';
+  'validation against the IATI 2.03 schema: not run, IATI_SCHEMA_DIR names no directory holding iati-activities-schema.xsd';
 
 /** xmllint's verdict on the document: `valid` and what it printed. */
 export function validateWithXmllint(schema: string, xml: string): { valid: boolean; output: string } {
