@@ -11,6 +11,8 @@ export const IATI_BATCH = 100;
 
 const organization = (alias: string) =>
   `json_build_object('id', ${alias}.id, 'name', ${alias}.name, 'type', ${alias}.type, 'iatiIdentifier', ${alias}.iati_identifier)`;
+const organizationById = (column: string) =>
+  `(SELECT ${organization('o')} FROM organization o WHERE o.id = ${column})`;
 
 /** When the shipment's effective (not voided) event of this type occurred; the latest, should there be two. */
 const effectiveEventAt = (type: string) =>
@@ -21,7 +23,7 @@ const effectiveEventAt = (type: string) =>
 /** A shipment as IatiSourceShipment (iati-activity.mapper.ts); numerics and dates as text. */
 const SHIPMENT_JSON = `json_build_object(
   'reference', s.reference, 'title', s.title, 'status', s.status,
-  'donor', ${organization('d')}, 'recipient', ${organization('r')},
+  'donor', ${organizationById('s.donor_id')}, 'recipient', ${organizationById('s.recipient_id')},
   'partners', coalesce((SELECT json_agg(${organization('o')} ORDER BY sp.position)
                           FROM shipment_partner sp JOIN organization o ON o.id = sp.organization_id
                          WHERE sp.shipment_id = s.id), '[]'::json),
@@ -39,8 +41,11 @@ const SHIPMENT_JSON = `json_build_object(
 /**
  * The IATI export's statement: one row per shipment the filter and scope admit, oldest first, as
  * [shipment JSON, skipped], where `skipped` counts the admitted shipments whose donor has no IATI
- * identifier. That count is an uncorrelated subquery, so PostgreSQL computes it once, before the first
- * row, and in the same snapshot: the service can put it in a header before it streams the body.
+ * identifier. That count is an uncorrelated subquery, so PostgreSQL computes it once (an InitPlan), before
+ * the first row, and in the same snapshot: the service can put it in a header before it streams the body.
+ * The shipments are chosen and ordered in a subquery of their own and each one's JSON is built above it,
+ * row by row as the cursor is read: where the order needs a sort (a partner's bitmap of shipments), it
+ * sorts shipment rows, not documents of a thousand lines each.
  */
 export function iatiActivitiesQuery(
   filter: ShipmentFilterDto,
@@ -53,10 +58,7 @@ export function iatiActivitiesQuery(
   const sql = `SELECT ${SHIPMENT_JSON} AS shipment,
                       (SELECT count(*) FROM shipment s JOIN organization d ON d.id = s.donor_id
                         WHERE d.iati_identifier IS NULL AND ${conditions})::text AS skipped
-                 FROM shipment s
-                 JOIN organization d ON d.id = s.donor_id
-                 JOIN organization r ON r.id = s.recipient_id
-                WHERE ${conditions}
+                 FROM (SELECT s.* FROM shipment s WHERE ${conditions} ORDER BY s.created_at, s.id) s
                 ORDER BY s.created_at, s.id`;
   return { sql, values: params.values };
 }
