@@ -261,6 +261,12 @@ describe('IATI export', () => {
     const activity = byIdentifier(activities, `MD-GOV-1-${otherReference}`)!;
     expect(activity.title).toEqual({ narrative: 'Blankets <winter> & "heaters"' });
     expect(activity['activity-status']).toEqual({ '@code': '1' });
+    // An NGO based in the destination country is a local actor: 24 Partner Country based NGO.
+    expect(activity['participating-org'][1]).toEqual({
+      '@type': '24',
+      '@role': '4',
+      narrative: otherRecipient.name,
+    });
     expect(activity['humanitarian-scope']).toEqual([
       { '@type': '1', '@vocabulary': '99', '@code': 'Winterization', narrative: 'Winterization' },
     ]);

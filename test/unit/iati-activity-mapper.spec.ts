@@ -4,10 +4,16 @@ import {
   humanitarianScopes,
   IatiActivity,
   IatiSourceShipment,
+  organisationType,
   sectors,
   toIatiActivity,
 } from '../../src/exports/iati/iati-activity.mapper';
-import { IATI_ACTIVITY_STATUS, IATI_ORGANISATION_TYPE } from '../../src/exports/iati/iati-codes';
+import {
+  IATI_ACTIVITY_STATUS,
+  IATI_LOCAL_ORGANISATION_TYPE,
+  IATI_ORGANISATION_TYPE,
+} from '../../src/exports/iati/iati-codes';
+import type { OrganizationType } from '../../src/organizations/organization.entity';
 import { STATUSES } from '../../src/shipments/shipment-lifecycle';
 
 /** The README's seed case, delivered: Azerbaijan's COVID-19 assistance to the Ministry of Health of Ukraine. */
@@ -15,8 +21,20 @@ const seed = (overrides: Partial<IatiSourceShipment> = {}): IatiSourceShipment =
   reference: 'SHP-2020-000001',
   title: 'COVID-19 assistance to the Ministry of Health of Ukraine',
   status: 'delivered',
-  donor: { id: 'd0', name: 'Republic of Azerbaijan', type: 'government', iatiIdentifier: 'AZ-GOV-1' },
-  recipient: { id: 'r0', name: 'Ministry of Health of Ukraine', type: 'government', iatiIdentifier: null },
+  donor: {
+    id: 'd0',
+    name: 'Republic of Azerbaijan',
+    type: 'government',
+    countryCode: 'AZ',
+    iatiIdentifier: 'AZ-GOV-1',
+  },
+  recipient: {
+    id: 'r0',
+    name: 'Ministry of Health of Ukraine',
+    type: 'government',
+    countryCode: 'UA',
+    iatiIdentifier: null,
+  },
   partners: [],
   destinationCountry: 'UA',
   emergency: 'COVID-19',
@@ -125,6 +143,7 @@ describe('IATI mapping of a shipment', () => {
       id: 'p0',
       name: 'World Health Organization',
       type: 'multilateral' as const,
+      countryCode: 'CH',
       iatiIdentifier: 'XM-DAC-928',
     };
     expect(activityOf(seed({ partners: [partner] })).participatingOrgs).toEqual([
@@ -154,6 +173,7 @@ describe('IATI mapping of a shipment', () => {
       '90',
     ];
     for (const code of Object.values(IATI_ORGANISATION_TYPE)) expect(organisationTypes).toContain(code);
+    for (const code of Object.values(IATI_LOCAL_ORGANISATION_TYPE)) expect(organisationTypes).toContain(code);
     for (const status of STATUSES)
       expect(['1', '2', '3', '4', '5', '6']).toContain(IATI_ACTIVITY_STATUS[status]);
     expect(IATI_ORGANISATION_TYPE).toMatchObject({
@@ -162,6 +182,33 @@ describe('IATI mapping of a shipment', () => {
       ngo: '21',
       other: '90',
     });
+  });
+
+  it('types NGOs, Red Cross and Red Crescent societies and companies based where the goods go as local', () => {
+    const org = (type: OrganizationType, countryCode: string | null) => ({
+      id: 'x',
+      name: 'X',
+      type,
+      countryCode,
+      iatiIdentifier: null,
+    });
+    expect(organisationType(org('ngo', 'UA'), 'UA')).toBe('24');
+    expect(organisationType(org('ngo', 'CH'), 'UA')).toBe('21');
+    expect(organisationType(org('ngo', null), 'UA')).toBe('21');
+    expect(organisationType(org('red_cross_red_crescent', 'UA'), 'UA')).toBe('24');
+    expect(organisationType(org('red_cross_red_crescent', 'CH'), 'UA')).toBe('21');
+    expect(organisationType(org('private_sector', 'UA'), 'UA')).toBe('72');
+    expect(organisationType(org('private_sector', 'DE'), 'UA')).toBe('70');
+    expect(organisationType(org('government', 'UA'), 'UA')).toBe('10');
+    expect(organisationType(org('foundation', 'UA'), 'UA')).toBe('60');
+    const local = org('ngo', 'UA');
+    expect(activityOf(seed({ partners: [local] })).participatingOrgs[2]).toEqual({
+      role: '4',
+      ref: null,
+      type: '24',
+      name: 'X',
+    });
+    expect(activityOf(seed({ recipient: local })).transactions[0].receiver.type).toBe('24');
   });
 
   it('gives the status from the lifecycle: pipeline, implementation, closed, cancelled', () => {
@@ -280,7 +327,13 @@ describe('IATI mapping of a shipment', () => {
   });
 
   it('channels through third parties when the shipment has partners', () => {
-    const partner = { id: 'p0', name: 'Logistics NGO', type: 'ngo' as const, iatiIdentifier: null };
+    const partner = {
+      id: 'p0',
+      name: 'Logistics NGO',
+      type: 'ngo' as const,
+      countryCode: null,
+      iatiIdentifier: null,
+    };
     const transactions = activityOf(seed({ partners: [partner] })).transactions;
     expect(transactions.map((t) => t.disbursementChannel)).toEqual(['3', '3']);
   });

@@ -10,7 +10,8 @@ import { shipmentFilterConditions, visibleTo } from '../../shipments/shipments.r
 export const IATI_BATCH = 100;
 
 const organization = (alias: string) =>
-  `json_build_object('id', ${alias}.id, 'name', ${alias}.name, 'type', ${alias}.type, 'iatiIdentifier', ${alias}.iati_identifier)`;
+  `json_build_object('id', ${alias}.id, 'name', ${alias}.name, 'type', ${alias}.type,
+   'countryCode', ${alias}.country_code, 'iatiIdentifier', ${alias}.iati_identifier)`;
 const organizationById = (column: string) =>
   `(SELECT ${organization('o')} FROM organization o WHERE o.id = ${column})`;
 

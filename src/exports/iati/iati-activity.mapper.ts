@@ -13,6 +13,7 @@ import {
   IATI_DESCRIPTION_GENERAL,
   IATI_FINANCE_TYPE_GRANT,
   IATI_IN_KIND_CHANNEL,
+  IATI_LOCAL_ORGANISATION_TYPE,
   IATI_ORGANISATION_TYPE,
   IATI_ROLE,
   IATI_SECTOR,
@@ -25,6 +26,7 @@ export interface IatiSourceOrganization {
   id: string;
   name: string;
   type: OrganizationType;
+  countryCode: string | null;
   iatiIdentifier: string | null;
 }
 
@@ -115,8 +117,8 @@ export function toIatiActivity(shipment: IatiSourceShipment): IatiMapping {
       reason: 'its donor (the reporting organisation) has no IATI organisation identifier',
     };
   }
-  const donor = organisationRef(shipment.donor);
-  const recipient = organisationRef(shipment.recipient);
+  const donor = organisationRef(shipment.donor, shipment.destinationCountry);
+  const recipient = organisationRef(shipment.recipient, shipment.destinationCountry);
   return {
     exported: true,
     activity: {
@@ -140,21 +142,36 @@ export function toIatiActivity(shipment: IatiSourceShipment): IatiMapping {
 export const activityIdentifier = (organisationIdentifier: string, reference: string) =>
   `${organisationIdentifier}-${reference}`;
 
-export const organisationRef = (organization: IatiSourceOrganization): IatiOrganisationRef => ({
+/** An organization as IATI names it: its identifier, and its type as seen from the destination country. */
+export const organisationRef = (
+  organization: IatiSourceOrganization,
+  destinationCountry: string,
+): IatiOrganisationRef => ({
   ref: organization.iatiIdentifier,
-  type: IATI_ORGANISATION_TYPE[organization.type],
+  type: organisationType(organization, destinationCountry),
   name: organization.name,
 });
+
+/** OrganisationType: an NGO, Red Cross or Red Crescent society or company based where the goods go is local. */
+export function organisationType(organization: IatiSourceOrganization, destinationCountry: string): string {
+  const local =
+    organization.countryCode === destinationCountry
+      ? IATI_LOCAL_ORGANISATION_TYPE[organization.type]
+      : undefined;
+  return local ?? IATI_ORGANISATION_TYPE[organization.type];
+}
 
 /**
  * Funding: the donor. Implementing: the partners and the recipient, which takes the goods and puts them
  * to use (docs/iati.md: why not Accountable or Extending).
  */
 export function participatingOrgs(shipment: IatiSourceShipment): IatiActivity['participatingOrgs'] {
+  const ref = (organization: IatiSourceOrganization) =>
+    organisationRef(organization, shipment.destinationCountry);
   return [
-    { role: IATI_ROLE.funding, ...organisationRef(shipment.donor) },
-    { role: IATI_ROLE.implementing, ...organisationRef(shipment.recipient) },
-    ...shipment.partners.map((partner) => ({ role: IATI_ROLE.implementing, ...organisationRef(partner) })),
+    { role: IATI_ROLE.funding, ...ref(shipment.donor) },
+    { role: IATI_ROLE.implementing, ...ref(shipment.recipient) },
+    ...shipment.partners.map((partner) => ({ role: IATI_ROLE.implementing, ...ref(partner) })),
   ];
 }
 

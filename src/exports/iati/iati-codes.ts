@@ -7,19 +7,27 @@ import type { Category } from '../../shipments/shipment-vocabulary';
  * says why each one was chosen.
  */
 
-/** OrganisationType. */
+/** OrganisationType, for an organization not based in the country the goods go to. */
 export const IATI_ORGANISATION_TYPE: Readonly<Record<OrganizationType, string>> = {
   government: '10', // Government
   multilateral: '40', // Multilateral
-  // The ledger does not tell an international NGO from a national one; the donors and partners of
-  // cross-border shipments are more often the former.
-  ngo: '21', // International NGO
   // The DAC's channel list files the ICRC and the IFRC under international NGOs.
-  red_cross_red_crescent: '21', // International NGO
+  ngo: '21', // International NGO
+  red_cross_red_crescent: '21',
   private_sector: '70', // Private Sector
   foundation: '60', // Foundation
   academic: '80', // Academic, Training and Research
   other: '90', // Other
+};
+
+/**
+ * OrganisationType for an organization based in the destination country, where IATI has a code for it: the
+ * local actors that IATI's humanitarian guidance asks publishers to identify (Grand Bargain localisation).
+ */
+export const IATI_LOCAL_ORGANISATION_TYPE: Readonly<Partial<Record<OrganizationType, string>>> = {
+  ngo: '24', // Partner Country based NGO
+  red_cross_red_crescent: '24', // a National Society of the destination country
+  private_sector: '72', // Private Sector in Aid Recipient Country
 };
 
 /** OrganisationRole. */
