@@ -1,4 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { OrganizationEntity } from '../organizations/organization.entity';
 
 /**
@@ -7,6 +7,11 @@ import { OrganizationEntity } from '../organizations/organization.entity';
  * it back. It never leaves the service except in the response that creates or rotates it.
  */
 @Entity('webhook_subscription')
+@Index('webhook_subscription_organization', ['organizationId', 'createdAt', 'id'])
+@Check(
+  'webhook_subscription_events',
+  `cardinality(events) > 0 AND events <@ ARRAY['shipment.created','shipment.status_changed','shipment.updated']::text[]`,
+)
 export class WebhookSubscriptionEntity {
   @PrimaryColumn('uuid') id: string;
   @Column('text') url: string;
@@ -28,6 +33,9 @@ export class WebhookSubscriptionEntity {
 @Entity('webhook_delivery')
 @Index('webhook_delivery_event', ['subscriptionId', 'eventId'], { unique: true })
 @Index('webhook_delivery_list', ['subscriptionId', 'createdAt', 'id'])
+// What the workers poll: only pending rows, in the order they fall due.
+@Index('webhook_delivery_due', ['nextAttemptAt'], { where: `status = 'pending'` })
+@Check('webhook_delivery_status', `status IN ('pending','delivered','failed')`)
 export class WebhookDeliveryEntity {
   @PrimaryColumn('uuid') id: string;
   @Column('uuid', { name: 'subscription_id' }) subscriptionId: string;
