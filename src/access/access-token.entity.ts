@@ -8,6 +8,7 @@ import {
   ManyToOne,
   PrimaryColumn,
 } from 'typeorm';
+import { oneOf } from '../database/check-expressions';
 import { OrganizationEntity } from '../organizations/organization.entity';
 
 export const ROLES = ['admin', 'coordinator', 'auditor', 'partner'] as const;
@@ -15,7 +16,7 @@ export type Role = (typeof ROLES)[number];
 
 /** A bearer token. Only the SHA-256 of the secret is stored; the secret is shown once at creation. */
 @Entity('access_token')
-@Check('access_token_role_check', `role IN ('admin','coordinator','auditor','partner')`)
+@Check('access_token_role_check', oneOf('role', ROLES))
 @Check('access_token_partner_scope', `role <> 'partner' OR organization_id IS NOT NULL`)
 export class AccessTokenEntity {
   @PrimaryColumn('uuid') id: string;

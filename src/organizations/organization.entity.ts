@@ -1,4 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { oneOf } from '../database/check-expressions';
 
 export const ORGANIZATION_TYPES = [
   'government',
@@ -16,10 +17,7 @@ export type OrganizationType = (typeof ORGANIZATION_TYPES)[number];
 @Entity('organization')
 // An expression index, which TypeORM cannot express: created by the DomainRules migration.
 @Index('organization_name_unique', { synchronize: false })
-@Check(
-  'organization_type_check',
-  `type IN ('government','multilateral','ngo','red_cross_red_crescent','private_sector','foundation','academic','other')`,
-)
+@Check('organization_type_check', oneOf('type', ORGANIZATION_TYPES))
 export class OrganizationEntity {
   @PrimaryColumn('uuid') id: string;
   @Column('text') name: string;

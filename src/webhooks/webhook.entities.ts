@@ -1,5 +1,7 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { textArray } from '../database/check-expressions';
 import { OrganizationEntity } from '../organizations/organization.entity';
+import { WEBHOOK_EVENTS } from './webhook-events';
 
 /**
  * A partner's (or an operator's) subscription to shipment events. The signing secret is stored as is,
@@ -8,10 +10,7 @@ import { OrganizationEntity } from '../organizations/organization.entity';
  */
 @Entity('webhook_subscription')
 @Index('webhook_subscription_organization', ['organizationId', 'createdAt', 'id'])
-@Check(
-  'webhook_subscription_events',
-  `cardinality(events) > 0 AND events <@ ARRAY['shipment.created','shipment.status_changed','shipment.updated']::text[]`,
-)
+@Check('webhook_subscription_events', `cardinality(events) > 0 AND events <@ ${textArray(WEBHOOK_EVENTS)}`)
 export class WebhookSubscriptionEntity {
   @PrimaryColumn('uuid') id: string;
   @Column('text') url: string;

@@ -1,5 +1,7 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { oneOf } from '../../database/check-expressions';
 import { OrganizationEntity } from '../../organizations/organization.entity';
+import { STATUSES } from '../shipment-lifecycle';
 
 /**
  * References are drawn from the sequence `shipment_reference_seq` (DomainRules migration): a sequence that
@@ -17,10 +19,7 @@ import { OrganizationEntity } from '../../organizations/organization.entity';
 // filter compares lower(emergency); text search is a trigram GIN index over reference and title.
 @Index('shipment_emergency', { synchronize: false })
 @Index('shipment_search', { synchronize: false })
-@Check(
-  'shipment_status_check',
-  `status IN ('planned','dispatched','in_transit','held','arrived','partially_delivered','delivered','cancelled','lost')`,
-)
+@Check('shipment_status_check', oneOf('status', STATUSES))
 @Check('shipment_parties_differ', `donor_id <> recipient_id`)
 @Check('shipment_dates_ordered', `expected_arrival_date >= planned_dispatch_date`)
 export class ShipmentEntity {
