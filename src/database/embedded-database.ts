@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
+import { freePort } from '../common/free-port';
 import { EmbeddedPostgresHome, prepareEmbeddedHome } from './embedded-postgres-home';
 import { initialiseCluster, RunningServer, startServer } from './postgres-process';
 
@@ -96,17 +96,6 @@ async function runningServerPort(databaseDir: string): Promise<number | undefine
     return undefined; // stale pid file: postgres removes it itself on start
   }
   return port;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject()));
-    });
-  });
 }
 
 async function ensureDatabase(maintenanceUrl: string, name: string): Promise<void> {
