@@ -1,7 +1,7 @@
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { openSignedNote, parseCheckpointBody, verifierKeyString } from '../../src/audit/merkle/checkpoint-note';
 import { cosignerVerifierKey, openCosignatures, parseCosignerKey } from '../../src/audit/merkle/cosignature';
-import { count, eventually, exportText, settled, type CheckpointJson } from '../support/audit-log';
+import { count, eventually, exportText, settled, sleep, type CheckpointJson } from '../support/audit-log';
 import { createOrganization } from '../support/builders';
 import { Api } from '../support/http';
 import { startService, type TestService } from '../support/service';
@@ -73,10 +73,17 @@ describe('witness cosigning (C2SP tlog-witness)', () => {
   });
 
   it('two witnesses cosign every checkpoint; ?cosigned=2 answers the newest with both cosignatures', async () => {
+    // Two instances on one database: the lease on each witness's row keeps them from sending it
+    // conflicting old sizes, so no witness ever answers 409.
+    const sibling = await service.startSibling();
+    const siblingApi = new Api(sibling.baseUrl, service.adminToken);
     for (let i = 0; i < 4; i++) {
-      await createOrganization(api, { name: `Witnessed ${i}` });
+      await createOrganization(i % 2 ? siblingApi : api, { name: `Witnessed ${i}` });
       await cosignedByAll(api, service, [a.name, b.name]);
     }
+    await sibling.stop();
+    expect(`${a.output()}${b.output()}`).not.toMatch(/"status":409/);
+    expect(a.output()).toMatch(/"status":200/);
     // Every checkpoint from the witnesses' first cosignature on carries both (the slow one never answers).
     const { rows } = await service.db.query(
       `SELECT c.tree_size::int AS size, count(s.verifier_key)::int AS cosignatures
@@ -152,6 +159,15 @@ describe('witness cosigning (C2SP tlog-witness)', () => {
       'the silent witness to time out',
     );
     expect(silent.connections()).toBeGreaterThan(0);
+    // A second instance polls the same witnesses; the lease lets only one of them talk to a witness at a
+    // time, so each request to the silent witness starts only once the one before has timed out.
+    const sibling = await service.startSibling();
+    const from = Date.now();
+    await sleep(3 * TIMEOUT_MS);
+    await sibling.stop();
+    const arrivals = silent.arrivals().filter((time) => time >= from - TIMEOUT_MS);
+    const gaps = arrivals.slice(1).map((time, i) => time - arrivals[i]);
+    expect(gaps.filter((gap) => gap < TIMEOUT_MS - 100)).toEqual([]);
     expect(state[slow.name]).toMatchObject({ cosignedSize: null, lag: checkpoint.treeSize, lastError: `no answer within ${TIMEOUT_MS} ms` });
     expect(state[a.name]).toMatchObject({ cosignedSize: checkpoint.treeSize, lag: 0 });
     // Each instance refreshes the gauge from the shared witness rows, the silent witness's between its timeouts.

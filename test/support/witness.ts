@@ -83,19 +83,25 @@ export async function startWitness(plan: WitnessPlan, logVerifierKeys: string[])
   };
 }
 
-/** A witness that accepts connections and never answers: the slowest witness there is. */
-export async function startSilentWitness(port: number): Promise<{ stop(): Promise<void>; connections(): number }> {
+/**
+ * A witness that accepts connections and never answers: the slowest witness there is. It notes when
+ * each request arrives (a request hangs until the client's timeout, so it is one per connection).
+ */
+export async function startSilentWitness(port: number): Promise<{ stop(): Promise<void>; connections(): number; arrivals(): number[] }> {
   const sockets = new Set<Socket>();
+  const arrivals: number[] = [];
   let connections = 0;
   const server: Server = createServer((socket) => {
     connections++;
     sockets.add(socket);
+    socket.once('data', () => arrivals.push(Date.now()));
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
   });
   await new Promise<void>((resolveListen) => server.listen(port, '127.0.0.1', () => resolveListen()));
   return {
     connections: () => connections,
+    arrivals: () => [...arrivals],
     stop: () =>
       new Promise<void>((resolveClose) => {
         for (const socket of sockets) socket.destroy();
