@@ -38,7 +38,10 @@ export function createWitnessServer(options: WitnessServerOptions): Server {
     if (path === '/add-checkpoint') {
       if (request.method !== 'POST') return answer(response, 405, 'text/plain; charset=utf-8', 'use POST\n');
       const body = await readBody(request);
-      if (!body) return answer(response, 413, 'text/plain; charset=utf-8', `the body exceeds ${MAX_BODY_BYTES} bytes\n`);
+      if (!body) {
+        response.setHeader('connection', 'close'); // the rest of the body is not read
+        return answer(response, 413, 'text/plain; charset=utf-8', `the body exceeds ${MAX_BODY_BYTES} bytes\n`);
+      }
       const result = await addCheckpoint.handle(body);
       log.info({ status: result.status, reason: result.status === 200 ? undefined : result.body.trim() }, 'add-checkpoint');
       return answer(response, result.status, result.contentType, result.body);
