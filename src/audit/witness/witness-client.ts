@@ -21,6 +21,7 @@ export async function addCheckpoint(
   proof: readonly Buffer[],
   note: string,
   timeoutMs: number,
+  cancel?: AbortSignal,
 ): Promise<SubmissionResult> {
   const body = `old ${oldSize}\n${proof.map((hash) => `${hash.toString('base64')}\n`).join('')}\n${note}`;
   let response: Response;
@@ -30,7 +31,7 @@ export async function addCheckpoint(
       method: 'POST',
       headers: { 'content-type': 'text/plain; charset=utf-8' },
       body,
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: cancel ? AbortSignal.any([cancel, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
       redirect: 'error',
     });
     text = await response.text();

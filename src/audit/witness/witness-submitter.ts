@@ -33,6 +33,8 @@ export class WitnessSubmitter implements OnApplicationBootstrap, OnApplicationSh
   private readonly leaseMs: number;
   private readonly wakers = new Set<() => void>();
   private readonly failing = new Set<string>();
+  /** Aborts requests in flight at shutdown: a witness that hangs must not hold the service's exit. */
+  private readonly stopping = new AbortController();
   private stopped = false;
   private loops: Array<Promise<void>> = [];
 
@@ -57,6 +59,7 @@ export class WitnessSubmitter implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     this.checkpointSigned();
     await Promise.all(this.loops);
   }
@@ -95,9 +98,9 @@ export class WitnessSubmitter implements OnApplicationBootstrap, OnApplicationSh
         if (!target) break;
         const oldSize = size ?? 0;
         const proof = oldSize === 0 ? [] : await consistencyProofFromStore(this.log, oldSize, target.treeSize);
-        const result = await addCheckpoint(witness, oldSize, proof, target.note, this.timeoutMs);
+        const result = await addCheckpoint(witness, oldSize, proof, target.note, this.timeoutMs, this.stopping.signal);
         if (result.kind === 'conflict') {
-          // Twice in a row: the witness keeps moving under us, or answers nonsense; back off.
+          // A third in a row, or one naming the size sent: the witness keeps moving under us or answers nonsense.
           if (++conflicts > 2 || result.size === oldSize) throw new WitnessError(`keeps answering 409 (size ${result.size})`);
           size = result.size;
           await this.repository.learnSize(witness.verifierKey, leaseId, size);
@@ -118,11 +121,19 @@ export class WitnessSubmitter implements OnApplicationBootstrap, OnApplicationSh
       await this.repository.release(witness.verifierKey, leaseId);
       if (this.failing.delete(witness.verifierKey)) this.logger.log(`witness ${witness.name} cosigns again (size ${size})`);
     } catch (error) {
-      if (!(error instanceof WitnessError)) throw error;
+      if (!(error instanceof WitnessError) || this.stopped) {
+        // Not the witness's doing (the database, a shutdown): give the lease back, record nothing against it.
+        await this.repository.release(witness.verifierKey, leaseId).catch(() => undefined);
+        if (error instanceof WitnessError) return;
+        throw error;
+      }
       await this.repository.release(witness.verifierKey, leaseId, { error: error.message, retryInMs: retryDelay });
       if (!this.failing.has(witness.verifierKey)) {
         this.failing.add(witness.verifierKey);
-        this.logger.warn(`witness ${witness.name} did not cosign, retrying with backoff: ${error.message}`);
+        // 422: the witness holds a checkpoint of this origin that this log's tree does not extend: a fork, or
+        // another log signing with this key. Worth more than a warning.
+        if (error.message.startsWith('HTTP 422')) this.logger.error(`witness ${witness.name} refuses this log as inconsistent with what it cosigned: ${error.message}`);
+        else this.logger.warn(`witness ${witness.name} did not cosign, retrying with backoff: ${error.message}`);
       }
     }
   }
