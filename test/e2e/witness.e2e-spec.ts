@@ -92,6 +92,9 @@ describe('witness cosigning (C2SP tlog-witness)', () => {
     );
     expect(rows.length).toBeGreaterThanOrEqual(4);
     expect(rows.filter((row) => row.cosignatures !== 2)).toEqual([]);
+    for (const sql of [`UPDATE audit_cosignature SET line = 'x'`, 'DELETE FROM audit_cosignature', 'TRUNCATE audit_cosignature']) {
+      await expect(service.db.query(sql)).rejects.toThrow(/append-only/);
+    }
 
     const latest = await api.get('/audit/checkpoint');
     const quorum = await api.get('/audit/checkpoint?cosigned=2');

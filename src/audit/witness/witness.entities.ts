@@ -1,5 +1,4 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { AuditCheckpointEntity } from '../audit-log.entities';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
  * One row per configured witness: what the service knows of it and who may talk to it now. The lease
@@ -23,14 +22,15 @@ export class AuditWitnessEntity {
   @Column('timestamptz', { name: 'last_error_at', nullable: true }) lastErrorAt: Date | null;
 }
 
-/** A witness's cosignature of a signed checkpoint, verified against its configured key before it is stored. */
+/**
+ * A witness's cosignature of a signed checkpoint (`tree_size` names it), verified against its configured
+ * key before it is stored. No foreign key to audit_checkpoint: both are append-only, and a key would make
+ * TRUNCATE of the checkpoints fail on the key rather than on their append-only trigger.
+ */
 @Entity('audit_cosignature')
 export class AuditCosignatureEntity {
   @PrimaryColumn('bigint', { name: 'tree_size' }) treeSize: string;
   @PrimaryColumn('text', { name: 'verifier_key' }) verifierKey: string;
-  @ManyToOne(() => AuditCheckpointEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'tree_size', referencedColumnName: 'treeSize' })
-  checkpoint?: AuditCheckpointEntity;
   @Column('text') name: string;
   @Column('bytea', { name: 'key_id' }) keyId: Buffer;
   /** The cosignature's own timestamp, POSIX seconds. */
