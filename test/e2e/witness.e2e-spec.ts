@@ -1,6 +1,7 @@
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { openSignedNote, parseCheckpointBody, verifierKeyString } from '../../src/audit/merkle/checkpoint-note';
 import { cosignerVerifierKey, openCosignatures, parseCosignerKey } from '../../src/audit/merkle/cosignature';
+import { verifyConsistency } from '../../src/audit/merkle/merkle-tree';
 import { count, eventually, exportText, settled, sleep, type CheckpointJson } from '../support/audit-log';
 import { createOrganization } from '../support/builders';
 import { Api } from '../support/http';
@@ -118,6 +119,17 @@ describe('witness cosigning (C2SP tlog-witness)', () => {
     const originHash = createHash('sha256').update(ORIGIN).digest('hex');
     const monitored = await fetch(`${a.url}/${originHash}/checkpoint`).then((r) => r.text());
     expect(parseCheckpointBody(openSignedNote(monitored, ORIGIN, logKey.publicKey)).treeSize).toBe(quorum.body.treeSize);
+
+    // With `since`, the consistency proof up to the cosigned checkpoint; a client ahead of it is told so.
+    const [first] = (await service.db.query('SELECT tree_size::int AS size, note FROM audit_checkpoint WHERE tree_size > 0 ORDER BY tree_size LIMIT 1')).rows;
+    const since = await api.get(`/audit/checkpoint?cosigned=2&since=${first.size}`);
+    expect(since.body.consistency.from).toBe(first.size);
+    const firstRoot = parseCheckpointBody(openSignedNote(first.note, ORIGIN, logKey.publicKey)).rootHash;
+    const path = since.body.consistency.path.map((hash: string) => Buffer.from(hash, 'hex'));
+    expect(verifyConsistency(first.size, since.body.treeSize, path, firstRoot, body.rootHash)).toBe(true);
+    const ahead = await api.get(`/audit/checkpoint?cosigned=2&since=${quorum.body.treeSize + 1}`);
+    expect(ahead.status).toBe(409);
+    expect(ahead.body.detail).toMatch(/cosigned by 2 witness/);
 
     // Three cosignatures: the slow witness never gives one.
     const three = await api.get('/audit/checkpoint?cosigned=3');
