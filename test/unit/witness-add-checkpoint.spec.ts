@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatCheckpointBody, signNote } from '../../src/audit/merkle/checkpoint-note';
@@ -142,6 +142,22 @@ describe('witness add-checkpoint (C2SP tlog-witness)', () => {
     expect([a.status, b.status]).toEqual([200, 409]);
     expect(b.body).toBe('9\n');
     expect((await state.get(ORIGIN))?.size).toBe(9);
+  });
+});
+
+describe('witness file state', () => {
+  it('a write that fails answers nothing and leaves the old state, in memory and on disk', async () => {
+    const { add, state, dir } = newWitness();
+    const tree = leaves(6);
+    await add.handle(await request(0, [], checkpoint(tree.slice(0, 2))));
+    // The temporary file cannot be created (a directory stands in its place): the write fails before the rename.
+    mkdirSync(join(dir, `state.json.${process.pid}.tmp`));
+    await expect(add.handle(await request(2, await consistencyProof(2, 6, source(tree)), checkpoint(tree)))).rejects.toThrow();
+    expect((await state.get(ORIGIN))?.size).toBe(2);
+    expect(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).logs[ORIGIN].size).toBe(2);
+    // The store still serves later updates once the obstacle is gone.
+    rmdirSync(join(dir, `state.json.${process.pid}.tmp`));
+    expect((await add.handle(await request(2, await consistencyProof(2, 6, source(tree)), checkpoint(tree)))).status).toBe(200);
   });
 });
 
