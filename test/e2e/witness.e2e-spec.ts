@@ -162,8 +162,8 @@ describe('witness cosigning (C2SP tlog-witness)', () => {
   it('a witness that never answers delays no write; its lag and error show in /audit/witnesses and the metrics', async () => {
     const started = Date.now();
     await createOrganization(api, { name: 'Written while a witness hangs' });
-    // A write that waited for the silent witness would take its whole timeout.
-    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS / 2);
+    // A write that waited for the silent witness would take at least its whole timeout.
+    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS);
     const checkpoint = await cosignedByAll(api, service, [a.name, b.name]);
     const state = await eventually(
       async () => {
