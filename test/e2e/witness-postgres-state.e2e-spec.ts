@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import { PostgresStateStore } from '../../src/witness/postgres-state.store';
-import { withDatabase } from '../support/service';
+import { createDatabase } from '../../src/database/database-admin';
 
 /** The witness's PostgreSQL store, on a database of its own: the compare-and-set of tlog-witness across connections. */
 describe('witness state in PostgreSQL', () => {
@@ -10,11 +9,7 @@ describe('witness state in PostgreSQL', () => {
   const stores: PostgresStateStore[] = [];
 
   beforeAll(async () => {
-    const admin = new Client({ connectionString: process.env.AIDTRAIL_TEST_ADMIN_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database}`);
-    await admin.end();
-    url = withDatabase(process.env.AIDTRAIL_TEST_ADMIN_URL!, database);
+    url = await createDatabase(process.env.AIDTRAIL_TEST_ADMIN_URL!, database);
   });
 
   afterAll(async () => {

@@ -5,7 +5,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { cosignerVerifierKey } from '../../src/audit/merkle/cosignature';
-import { freePort } from './service';
+import { freePort } from '../../src/common/free-port';
 
 const DIST = process.env.AIDTRAIL_DIST ?? resolve(__dirname, '../../dist');
 const WITNESS_MAIN = resolve(DIST, 'src/witness/witness-main.js');
