@@ -9,7 +9,8 @@ import type { Socket } from 'node:net';
 import { checkQueryText, parseJsonBody } from './common/json-body';
 import { Problem, PROBLEM_TYPE_BASE } from './common/problem';
 import { createValidationPipe } from './common/validation';
-import type { AppConfig } from './config/app-config';
+import { AppConfig } from './config/app-config';
+import { trustProxySetting } from './config/trust-proxy';
 import { httpRequestDuration } from './metrics/metrics';
 
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -19,6 +20,7 @@ const CLIENT_REQUEST_ID = /^[\w.:\-]{1,128}$/;
 export function createHttpAdapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: trustProxySetting(config.TRUST_PROXY),
     // Fastify's own pino logs requests (nestjs-pino reuses it: useExisting), one line per request from
     // the onResponse hook below; pino-http middleware on every request cost ~0.2 ms (bench).
     logger: { level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie'] },
@@ -90,7 +92,9 @@ export async function configureHttpServer(app: NestFastifyApplication): Promise<
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser('application/json');
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+  const config = app.get(AppConfig);
+  const jsonBodyLimit = Math.min(config.JSON_BODY_LIMIT_BYTES, config.BODY_LIMIT_BYTES);
+  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: jsonBodyLimit }, (request, body, done) => {
     try {
       (request as FastifyRequest & { rawBody?: string }).rawBody = body as string;
       done(null, parseJsonBody(body as string));
