@@ -9,7 +9,8 @@ import { loadSigningKey } from '../audit/signing-key';
 import { SigningKeyHolder } from '../audit/signing-key.holder';
 import { loadConfig } from '../config/app-config';
 import { configureHttpServer, createHttpAdapter } from '../http-server';
-import { buildOpenApiDocument, stableJson } from './openapi';
+import { buildOpenApiDocument } from './openapi';
+import { stableJson } from './stable-json';
 
 /**
  * Writes openapi.json (or the path given) from the code, without a database: Nest's preview mode
