@@ -811,6 +811,13 @@ export interface components {
             sha256?: string;
         };
         HealthIndicatorDto: {
+            /** @description Why it is down. */
+            message?: string;
+            /**
+             * @description How long the check took, ms.
+             * @example 4
+             */
+            responseTime?: number;
             /**
              * @example up
              * @enum {string}
@@ -7356,6 +7363,32 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+            /** @description The request is invalid (validation-failed names each field in `errors`; bad-request otherwise). Nothing was stored. */
+            400: {
+                headers: {
+                    /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The request is invalid; see errors.",
+                     *       "errors": [
+                     *         {
+                     *           "message": "must be a decimal number, as a JSON string or number (e.g. \"12.50\")",
+                     *           "path": "items[0].quantity"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
+                     *       "status": 400,
+                     *       "title": "Bad Request",
+                     *       "type": "urn:aidtrail:problem:validation-failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
         };
