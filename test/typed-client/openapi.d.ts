@@ -3336,6 +3336,8 @@ export interface operations {
     ReportsController_summary: {
         parameters: {
             query: {
+                /** @description One status or a comma list, e.g. `in_transit,held`. */
+                status?: ("planned" | "dispatched" | "in_transit" | "held" | "arrived" | "partially_delivered" | "delivered" | "cancelled" | "lost")[];
                 /**
                  * @description `donor`, `recipient` (key: organization id, label: its name), `status`, `category`, `destinationCountry`
                  *     (ISO 3166-1 alpha-2 code, also the label) or `month` (`YYYY-MM` of the shipment's createdAt, UTC).
@@ -3343,8 +3345,6 @@ export interface operations {
                  *     `lines`, `declaredValue` and `quantities` count only that category's lines.
                  */
                 groupBy: "donor" | "recipient" | "status" | "category" | "destinationCountry" | "month";
-                /** @description One status or a comma list, e.g. `in_transit,held`. */
-                status?: ("planned" | "dispatched" | "in_transit" | "held" | "arrived" | "partially_delivered" | "delivered" | "cancelled" | "lost")[];
                 donorId?: string;
                 recipientId?: string;
                 /** @description Shipments in which this organization is donor, recipient or partner. */
@@ -3473,11 +3473,11 @@ export interface operations {
     ShipmentsController_list: {
         parameters: {
             query?: {
+                /** @description One status or a comma list, e.g. `in_transit,held`. */
+                status?: ("planned" | "dispatched" | "in_transit" | "held" | "arrived" | "partially_delivered" | "delivered" | "cancelled" | "lost")[];
                 sort?: "createdAt" | "-createdAt" | "updatedAt" | "-updatedAt";
                 limit?: number;
                 cursor?: string;
-                /** @description One status or a comma list, e.g. `in_transit,held`. */
-                status?: ("planned" | "dispatched" | "in_transit" | "held" | "arrived" | "partially_delivered" | "delivered" | "cancelled" | "lost")[];
                 donorId?: string;
                 recipientId?: string;
                 /** @description Shipments in which this organization is donor, recipient or partner. */
@@ -3839,10 +3839,10 @@ export interface operations {
     ExportsController_export: {
         parameters: {
             query?: {
-                /** @description `csv` (default): a header row, then one row per line item. `hxl`: the same with the HXL hashtag row under the header. */
-                format?: "csv" | "hxl";
                 /** @description One status or a comma list, e.g. `in_transit,held`. */
                 status?: ("planned" | "dispatched" | "in_transit" | "held" | "arrived" | "partially_delivered" | "delivered" | "cancelled" | "lost")[];
+                /** @description `csv` (default): a header row, then one row per line item. `hxl`: the same with the HXL hashtag row under the header. */
+                format?: "csv" | "hxl";
                 donorId?: string;
                 recipientId?: string;
                 /** @description Shipments in which this organization is donor, recipient or partner. */
