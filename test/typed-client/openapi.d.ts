@@ -1766,11 +1766,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "A shipment that is planned cannot become arrived; allowed next: dispatched, cancelled.",
+                     *       "detail": "You hold a tree of 50 entries but the log's latest checkpoint has 42: keep your checkpoint, it is evidence.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 409,
                      *       "title": "Conflict",
-                     *       "type": "urn:aidtrail:problem:invalid-transition"
+                     *       "type": "urn:aidtrail:problem:tree-size-ahead"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDto"];
@@ -2153,7 +2153,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "Shipment was not found.",
+                     *       "detail": "Leaf 7 was not found.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 404,
                      *       "title": "Not Found",
@@ -2742,11 +2742,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "The request is invalid; see errors.",
+                     *       "detail": "Idempotency-Key: must be 1 to 255 printable ASCII characters",
                      *       "errors": [
                      *         {
-                     *           "message": "must be a decimal number, as a JSON string or number (e.g. \"12.50\")",
-                     *           "path": "items[0].quantity"
+                     *           "message": "must be 1 to 255 printable ASCII characters",
+                     *           "path": "Idempotency-Key"
                      *         }
                      *       ],
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
@@ -2778,7 +2778,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The token's role may not do this, or its organization scope does not cover it. */
+            /**
+             * @description The token's role may not do this, or its organization scope does not cover it.
+             *
+             *     The token's role may not do this, or its organization scope does not cover it.
+             */
             403: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -2810,19 +2814,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "detail": "A shipment that is planned cannot become arrived; allowed next: dispatched, cancelled.",
-                     *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
-                     *       "status": 409,
-                     *       "title": "Conflict",
-                     *       "type": "urn:aidtrail:problem:invalid-transition"
-                     *     }
-                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The body is larger than BODY_LIMIT_BYTES. */
+            /**
+             * @description The body is larger than BODY_LIMIT_BYTES.
+             *
+             *     The body is larger than BODY_LIMIT_BYTES.
+             */
             413: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -2842,7 +2841,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The body is not of a media type this operation reads. */
+            /**
+             * @description The body is not of a media type this operation reads.
+             *
+             *     The body is not of a media type this operation reads.
+             */
             415: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -2872,13 +2875,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "The receipt exceeds what was shipped.",
-                     *       "errors": [
-                     *         {
-                     *           "message": "received + damaged (10150) exceeds the shipped quantity (10000)",
-                     *           "path": "receipt.lines[1].quantityReceived"
-                     *         }
-                     *       ],
+                     *       "detail": "This Idempotency-Key was already used with a different request.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
@@ -3034,7 +3031,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "Shipment was not found.",
+                     *       "detail": "Organization was not found.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 404,
                      *       "title": "Not Found",
@@ -3197,7 +3194,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "Shipment was not found.",
+                     *       "detail": "Organization was not found.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 404,
                      *       "title": "Not Found",
@@ -3217,11 +3214,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "A shipment that is planned cannot become arrived; allowed next: dispatched, cancelled.",
+                     *       "detail": "An organization with this name already exists (names are compared case-insensitively).",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 409,
                      *       "title": "Conflict",
-                     *       "type": "urn:aidtrail:problem:invalid-transition"
+                     *       "type": "urn:aidtrail:problem:duplicate-name"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDto"];
@@ -3640,11 +3637,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "The request is invalid; see errors.",
+                     *       "detail": "Idempotency-Key: must be 1 to 255 printable ASCII characters",
                      *       "errors": [
                      *         {
-                     *           "message": "must be a decimal number, as a JSON string or number (e.g. \"12.50\")",
-                     *           "path": "items[0].quantity"
+                     *           "message": "must be 1 to 255 printable ASCII characters",
+                     *           "path": "Idempotency-Key"
                      *         }
                      *       ],
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
@@ -3676,7 +3673,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The token's role may not do this, or its organization scope does not cover it. */
+            /**
+             * @description The token's role may not do this, or its organization scope does not cover it.
+             *
+             *     The token's role may not do this, or its organization scope does not cover it.
+             */
             403: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -3708,19 +3709,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "detail": "A shipment that is planned cannot become arrived; allowed next: dispatched, cancelled.",
-                     *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
-                     *       "status": 409,
-                     *       "title": "Conflict",
-                     *       "type": "urn:aidtrail:problem:invalid-transition"
-                     *     }
-                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The body is larger than BODY_LIMIT_BYTES. */
+            /**
+             * @description The body is larger than BODY_LIMIT_BYTES.
+             *
+             *     The body is larger than BODY_LIMIT_BYTES.
+             */
             413: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -3740,7 +3736,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The body is not of a media type this operation reads. */
+            /**
+             * @description The body is not of a media type this operation reads.
+             *
+             *     The body is not of a media type this operation reads.
+             */
             415: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -3772,21 +3772,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "detail": "The receipt exceeds what was shipped.",
-                     *       "errors": [
-                     *         {
-                     *           "message": "received + damaged (10150) exceeds the shipped quantity (10000)",
-                     *           "path": "receipt.lines[1].quantityReceived"
-                     *         }
-                     *       ],
-                     *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
-                     *       "status": 422,
-                     *       "title": "Unprocessable Content",
-                     *       "type": "urn:aidtrail:problem:unprocessable"
-                     *     }
-                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3997,7 +3982,11 @@ export interface operations {
                     "application/json": components["schemas"]["ImportResultDto"];
                 };
             };
-            /** @description The request is invalid (validation-failed names each field in `errors`; bad-request otherwise). Nothing was stored. */
+            /**
+             * @description The request is invalid (validation-failed names each field in `errors`; bad-request otherwise). Nothing was stored.
+             *
+             *     The request is invalid (validation-failed names each field in `errors`; bad-request otherwise). Nothing was stored.
+             */
             400: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -4005,21 +3994,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "detail": "The request is invalid; see errors.",
-                     *       "errors": [
-                     *         {
-                     *           "message": "must be a decimal number, as a JSON string or number (e.g. \"12.50\")",
-                     *           "path": "items[0].quantity"
-                     *         }
-                     *       ],
-                     *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
-                     *       "status": 400,
-                     *       "title": "Bad Request",
-                     *       "type": "urn:aidtrail:problem:validation-failed"
-                     *     }
-                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4043,7 +4017,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The token's role may not do this, or its organization scope does not cover it. */
+            /**
+             * @description The token's role may not do this, or its organization scope does not cover it.
+             *
+             *     The token's role may not do this, or its organization scope does not cover it.
+             */
             403: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -4073,17 +4051,21 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "A shipment that is planned cannot become arrived; allowed next: dispatched, cancelled.",
+                     *       "detail": "A request with this Idempotency-Key is still being processed; retry later.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 409,
                      *       "title": "Conflict",
-                     *       "type": "urn:aidtrail:problem:invalid-transition"
+                     *       "type": "urn:aidtrail:problem:idempotency-in-progress"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The body is larger than BODY_LIMIT_BYTES. */
+            /**
+             * @description The body is larger than BODY_LIMIT_BYTES.
+             *
+             *     The body is larger than BODY_LIMIT_BYTES.
+             */
             413: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -4103,7 +4085,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The body is not of a media type this operation reads. */
+            /**
+             * @description The body is not of a media type this operation reads.
+             *
+             *     The body is not of a media type this operation reads.
+             */
             415: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -4137,13 +4123,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "The receipt exceeds what was shipped.",
-                     *       "errors": [
-                     *         {
-                     *           "message": "received + damaged (10150) exceeds the shipped quantity (10000)",
-                     *           "path": "receipt.lines[1].quantityReceived"
-                     *         }
-                     *       ],
+                     *       "detail": "This Idempotency-Key was already used with a different request.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
@@ -4462,11 +4442,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "A shipment that is planned cannot become arrived; allowed next: dispatched, cancelled.",
+                     *       "detail": "A shipment can be edited only while planned; this one is dispatched.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 409,
                      *       "title": "Conflict",
-                     *       "type": "urn:aidtrail:problem:invalid-transition"
+                     *       "type": "urn:aidtrail:problem:not-editable"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDto"];
@@ -4804,11 +4784,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "The request is invalid; see errors.",
+                     *       "detail": "Idempotency-Key: must be 1 to 255 printable ASCII characters",
                      *       "errors": [
                      *         {
-                     *           "message": "must be a decimal number, as a JSON string or number (e.g. \"12.50\")",
-                     *           "path": "items[0].quantity"
+                     *           "message": "must be 1 to 255 printable ASCII characters",
+                     *           "path": "Idempotency-Key"
                      *         }
                      *       ],
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
@@ -4840,7 +4820,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The token's role may not do this, or its organization scope does not cover it. */
+            /**
+             * @description The token's role may not do this, or its organization scope does not cover it.
+             *
+             *     The token's role may not do this, or its organization scope does not cover it.
+             */
             403: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -4860,7 +4844,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not found, or not visible to this token (a partner sees only its organization’s shipments). */
+            /**
+             * @description Not found, or not visible to this token (a partner sees only its organization’s shipments).
+             *
+             *     Not found, or not visible to this token (a partner sees only its organization’s shipments).
+             */
             404: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -4894,17 +4882,21 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "A shipment that is planned cannot become arrived; allowed next: dispatched, cancelled.",
+                     *       "detail": "A request with this Idempotency-Key is still being processed; retry later.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 409,
                      *       "title": "Conflict",
-                     *       "type": "urn:aidtrail:problem:invalid-transition"
+                     *       "type": "urn:aidtrail:problem:idempotency-in-progress"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description If-Match does not name the current version: read it again. */
+            /**
+             * @description If-Match does not name the current version: read it again.
+             *
+             *     If-Match does not name the current version: read it again.
+             */
             412: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -4924,7 +4916,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The body is larger than BODY_LIMIT_BYTES. */
+            /**
+             * @description The body is larger than BODY_LIMIT_BYTES.
+             *
+             *     The body is larger than BODY_LIMIT_BYTES.
+             */
             413: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -4944,7 +4940,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The body is not of a media type this operation reads. */
+            /**
+             * @description The body is not of a media type this operation reads.
+             *
+             *     The body is not of a media type this operation reads.
+             */
             415: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -4978,13 +4978,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "The receipt exceeds what was shipped.",
-                     *       "errors": [
-                     *         {
-                     *           "message": "received + damaged (10150) exceeds the shipped quantity (10000)",
-                     *           "path": "receipt.lines[1].quantityReceived"
-                     *         }
-                     *       ],
+                     *       "detail": "This Idempotency-Key was already used with a different request.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
@@ -5080,11 +5074,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "The request is invalid; see errors.",
+                     *       "detail": "Idempotency-Key: must be 1 to 255 printable ASCII characters",
                      *       "errors": [
                      *         {
-                     *           "message": "must be a decimal number, as a JSON string or number (e.g. \"12.50\")",
-                     *           "path": "items[0].quantity"
+                     *           "message": "must be 1 to 255 printable ASCII characters",
+                     *           "path": "Idempotency-Key"
                      *         }
                      *       ],
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
@@ -5116,7 +5110,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The token's role may not do this, or its organization scope does not cover it. */
+            /**
+             * @description The token's role may not do this, or its organization scope does not cover it.
+             *
+             *     The token's role may not do this, or its organization scope does not cover it.
+             */
             403: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -5136,7 +5134,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not found, or not visible to this token (a partner sees only its organization’s shipments). */
+            /**
+             * @description Not found, or not visible to this token (a partner sees only its organization’s shipments).
+             *
+             *     Not found, or not visible to this token (a partner sees only its organization’s shipments).
+             */
             404: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -5168,19 +5170,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "detail": "A shipment that is planned cannot become arrived; allowed next: dispatched, cancelled.",
-                     *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
-                     *       "status": 409,
-                     *       "title": "Conflict",
-                     *       "type": "urn:aidtrail:problem:invalid-transition"
-                     *     }
-                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The body is larger than BODY_LIMIT_BYTES. */
+            /**
+             * @description The body is larger than BODY_LIMIT_BYTES.
+             *
+             *     The body is larger than BODY_LIMIT_BYTES.
+             */
             413: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -5200,7 +5197,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The body is not of a media type this operation reads. */
+            /**
+             * @description The body is not of a media type this operation reads.
+             *
+             *     The body is not of a media type this operation reads.
+             */
             415: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -5230,13 +5231,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "The receipt exceeds what was shipped.",
-                     *       "errors": [
-                     *         {
-                     *           "message": "received + damaged (10150) exceeds the shipped quantity (10000)",
-                     *           "path": "receipt.lines[1].quantityReceived"
-                     *         }
-                     *       ],
+                     *       "detail": "This Idempotency-Key was already used with a different request.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
@@ -5625,11 +5620,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "The request is invalid; see errors.",
+                     *       "detail": "Idempotency-Key: must be 1 to 255 printable ASCII characters",
                      *       "errors": [
                      *         {
-                     *           "message": "must be a decimal number, as a JSON string or number (e.g. \"12.50\")",
-                     *           "path": "items[0].quantity"
+                     *           "message": "must be 1 to 255 printable ASCII characters",
+                     *           "path": "Idempotency-Key"
                      *         }
                      *       ],
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
@@ -5661,7 +5656,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The token's role may not do this, or its organization scope does not cover it. */
+            /**
+             * @description The token's role may not do this, or its organization scope does not cover it.
+             *
+             *     The token's role may not do this, or its organization scope does not cover it.
+             */
             403: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -5691,17 +5690,21 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "A shipment that is planned cannot become arrived; allowed next: dispatched, cancelled.",
+                     *       "detail": "A request with this Idempotency-Key is still being processed; retry later.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 409,
                      *       "title": "Conflict",
-                     *       "type": "urn:aidtrail:problem:invalid-transition"
+                     *       "type": "urn:aidtrail:problem:idempotency-in-progress"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The body is larger than BODY_LIMIT_BYTES. */
+            /**
+             * @description The body is larger than BODY_LIMIT_BYTES.
+             *
+             *     The body is larger than BODY_LIMIT_BYTES.
+             */
             413: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -5721,7 +5724,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The body is not of a media type this operation reads. */
+            /**
+             * @description The body is not of a media type this operation reads.
+             *
+             *     The body is not of a media type this operation reads.
+             */
             415: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -5755,13 +5762,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "The receipt exceeds what was shipped.",
-                     *       "errors": [
-                     *         {
-                     *           "message": "received + damaged (10150) exceeds the shipped quantity (10000)",
-                     *           "path": "receipt.lines[1].quantityReceived"
-                     *         }
-                     *       ],
+                     *       "detail": "This Idempotency-Key was already used with a different request.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
@@ -5913,7 +5914,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "Shipment was not found.",
+                     *       "detail": "Token was not found.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 404,
                      *       "title": "Not Found",
@@ -6143,11 +6144,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "The request is invalid; see errors.",
+                     *       "detail": "Idempotency-Key: must be 1 to 255 printable ASCII characters",
                      *       "errors": [
                      *         {
-                     *           "message": "must be a decimal number, as a JSON string or number (e.g. \"12.50\")",
-                     *           "path": "items[0].quantity"
+                     *           "message": "must be 1 to 255 printable ASCII characters",
+                     *           "path": "Idempotency-Key"
                      *         }
                      *       ],
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
@@ -6179,7 +6180,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The token's role may not do this, or its organization scope does not cover it. */
+            /**
+             * @description The token's role may not do this, or its organization scope does not cover it.
+             *
+             *     The token's role may not do this, or its organization scope does not cover it.
+             */
             403: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -6209,17 +6214,21 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "A shipment that is planned cannot become arrived; allowed next: dispatched, cancelled.",
+                     *       "detail": "A request with this Idempotency-Key is still being processed; retry later.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 409,
                      *       "title": "Conflict",
-                     *       "type": "urn:aidtrail:problem:invalid-transition"
+                     *       "type": "urn:aidtrail:problem:idempotency-in-progress"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The body is larger than BODY_LIMIT_BYTES. */
+            /**
+             * @description The body is larger than BODY_LIMIT_BYTES.
+             *
+             *     The body is larger than BODY_LIMIT_BYTES.
+             */
             413: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -6239,7 +6248,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The body is not of a media type this operation reads. */
+            /**
+             * @description The body is not of a media type this operation reads.
+             *
+             *     The body is not of a media type this operation reads.
+             */
             415: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -6273,13 +6286,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "The receipt exceeds what was shipped.",
-                     *       "errors": [
-                     *         {
-                     *           "message": "received + damaged (10150) exceeds the shipped quantity (10000)",
-                     *           "path": "receipt.lines[1].quantityReceived"
-                     *         }
-                     *       ],
+                     *       "detail": "This Idempotency-Key was already used with a different request.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
@@ -6433,7 +6440,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "Shipment was not found.",
+                     *       "detail": "Webhook was not found.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 404,
                      *       "title": "Not Found",
@@ -6585,7 +6592,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "Shipment was not found.",
+                     *       "detail": "Webhook was not found.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 404,
                      *       "title": "Not Found",
@@ -6743,7 +6750,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "Shipment was not found.",
+                     *       "detail": "Webhook was not found.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 404,
                      *       "title": "Not Found",
@@ -6968,7 +6975,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "Shipment was not found.",
+                     *       "detail": "Webhook was not found.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 404,
                      *       "title": "Not Found",
@@ -7059,11 +7066,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "The request is invalid; see errors.",
+                     *       "detail": "Idempotency-Key: must be 1 to 255 printable ASCII characters",
                      *       "errors": [
                      *         {
-                     *           "message": "must be a decimal number, as a JSON string or number (e.g. \"12.50\")",
-                     *           "path": "items[0].quantity"
+                     *           "message": "must be 1 to 255 printable ASCII characters",
+                     *           "path": "Idempotency-Key"
                      *         }
                      *       ],
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
@@ -7095,7 +7102,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The token's role may not do this, or its organization scope does not cover it. */
+            /**
+             * @description The token's role may not do this, or its organization scope does not cover it.
+             *
+             *     The token's role may not do this, or its organization scope does not cover it.
+             */
             403: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -7115,7 +7126,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not found, or not visible to this token (a partner sees only its organization’s shipments). */
+            /**
+             * @description Not found, or not visible to this token (a partner sees only its organization’s shipments).
+             *
+             *     Not found, or not visible to this token (a partner sees only its organization’s shipments).
+             */
             404: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -7125,7 +7140,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "Shipment was not found.",
+                     *       "detail": "Webhook was not found.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 404,
                      *       "title": "Not Found",
@@ -7145,11 +7160,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "A shipment that is planned cannot become arrived; allowed next: dispatched, cancelled.",
+                     *       "detail": "A request with this Idempotency-Key is still being processed; retry later.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 409,
                      *       "title": "Conflict",
-                     *       "type": "urn:aidtrail:problem:invalid-transition"
+                     *       "type": "urn:aidtrail:problem:idempotency-in-progress"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDto"];
@@ -7165,13 +7180,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "The receipt exceeds what was shipped.",
-                     *       "errors": [
-                     *         {
-                     *           "message": "received + damaged (10150) exceeds the shipped quantity (10000)",
-                     *           "path": "receipt.lines[1].quantityReceived"
-                     *         }
-                     *       ],
+                     *       "detail": "This Idempotency-Key was already used with a different request.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
