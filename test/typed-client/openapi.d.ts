@@ -1591,6 +1591,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -1739,6 +1741,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -1874,6 +1878,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -2010,6 +2016,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -2126,6 +2134,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -2258,6 +2268,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -2370,6 +2382,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -2502,6 +2516,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -2622,6 +2638,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -2761,6 +2779,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -2984,6 +3004,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -3147,6 +3169,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -3404,6 +3428,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -3537,6 +3563,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -3656,6 +3684,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -3890,6 +3920,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -4000,6 +4032,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -4232,6 +4266,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -4375,6 +4411,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -4660,6 +4698,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -4803,6 +4843,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -5093,6 +5135,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -5343,6 +5387,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -5500,6 +5546,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -5639,6 +5687,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -5867,6 +5917,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -6024,6 +6076,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -6163,6 +6217,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -6393,6 +6449,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -6545,6 +6603,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -6703,6 +6763,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -6928,6 +6990,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -7085,6 +7149,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiResponse, getSchemaPath, type HeadersObject } from '@nestjs/swagger';
 import { PROBLEM_TYPE_BASE } from '../problem';
-import { REQUEST_ID_HEADER, RETRY_AFTER_HEADER } from './headers';
+import { REQUEST_ID_HEADER, RETRY_AFTER_HEADER, WWW_AUTHENTICATE_HEADER } from './headers';
 import { ProblemDto } from './problem.dto';
 
 export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 422 | 428 | 429 | 503;
@@ -110,6 +110,8 @@ export function ApiProblems(...answers: Array<ProblemStatus | ProblemCase>): Met
 
 const PROBLEM_CASES = 'aidtrail:openapi-problem-cases';
 
+const EXTRA_HEADERS: Partial<Record<ProblemStatus, HeadersObject>> = { 401: WWW_AUTHENTICATE_HEADER, 429: RETRY_AFTER_HEADER, 503: RETRY_AFTER_HEADER };
+
 function problemResponse(status: ProblemStatus, cases: ProblemCase[]) {
   const examples = (cases.length ? cases.map((c) => problem(status, c.code, PROBLEMS[status].example.title, c.detail, c.errors)) : [PROBLEMS[status].example]).map(
     (example) => ({ ...example, requestId: EXAMPLE_REQUEST_ID }),
@@ -117,7 +119,7 @@ function problemResponse(status: ProblemStatus, cases: ProblemCase[]) {
   return ApiResponse({
     status,
     description: PROBLEMS[status].description,
-    headers: status === 429 || status === 503 ? { ...REQUEST_ID_HEADER, ...RETRY_AFTER_HEADER } : REQUEST_ID_HEADER,
+    headers: { ...REQUEST_ID_HEADER, ...EXTRA_HEADERS[status] },
     content: {
       'application/problem+json': {
         schema: { $ref: getSchemaPath(ProblemDto) },
