@@ -29,7 +29,15 @@ export class HealthController {
   @Public()
   @HealthCheck({ noCache: true, swaggerDocumentation: false })
   @ApiSuccess({ type: ReadinessDto, description: 'The database answers.' })
-  @ApiProblems(400, 503)
+  // Terminus' refusal reaches the problem filter as a plain 503: no Retry-After, type internal.
+  @ApiProblems(400, {
+    status: 503,
+    description: 'Not ready: the database does not answer. A load balancer should send traffic elsewhere.',
+    code: 'internal',
+    title: 'Internal Server Error',
+    detail: 'An unexpected error occurred.',
+    retryAfter: false,
+  })
   ready() {
     return this.health.check([() => this.database.pingCheck('database', { timeout: 1500 })]);
   }

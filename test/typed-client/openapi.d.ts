@@ -7396,11 +7396,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The database is unreachable or took too long (database-busy, database-unavailable); retry after Retry-After seconds. */
+            /** @description Not ready: the database does not answer. A load balancer should send traffic elsewhere. */
             503: {
                 headers: {
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After"?: number;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -7408,11 +7406,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "The database took too long to answer this request; retry later or narrow it.",
+                     *       "detail": "An unexpected error occurred.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 503,
-                     *       "title": "Service Unavailable",
-                     *       "type": "urn:aidtrail:problem:database-busy"
+                     *       "title": "Internal Server Error",
+                     *       "type": "urn:aidtrail:problem:internal"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDto"];

@@ -83,6 +83,11 @@ export interface ProblemCase {
   code: string;
   detail: string;
   errors?: ProblemDto['errors'];
+  /** When they differ from the status's usual ones. */
+  title?: string;
+  description?: string;
+  /** false: this answer comes without Retry-After (a 503 that is not the database's). */
+  retryAfter?: false;
 }
 
 /**
@@ -113,13 +118,13 @@ const PROBLEM_CASES = 'aidtrail:openapi-problem-cases';
 const EXTRA_HEADERS: Partial<Record<ProblemStatus, HeadersObject>> = { 401: WWW_AUTHENTICATE_HEADER, 429: RETRY_AFTER_HEADER, 503: RETRY_AFTER_HEADER };
 
 function problemResponse(status: ProblemStatus, cases: ProblemCase[]) {
-  const examples = (cases.length ? cases.map((c) => problem(status, c.code, PROBLEMS[status].example.title, c.detail, c.errors)) : [PROBLEMS[status].example]).map(
+  const examples = (cases.length ? cases.map((c) => problem(status, c.code, c.title ?? PROBLEMS[status].example.title, c.detail, c.errors)) : [PROBLEMS[status].example]).map(
     (example) => ({ ...example, requestId: EXAMPLE_REQUEST_ID }),
   );
   return ApiResponse({
     status,
-    description: PROBLEMS[status].description,
-    headers: { ...REQUEST_ID_HEADER, ...EXTRA_HEADERS[status] },
+    description: cases.find((c) => c.description)?.description ?? PROBLEMS[status].description,
+    headers: cases.some((c) => c.retryAfter === false) ? REQUEST_ID_HEADER : { ...REQUEST_ID_HEADER, ...EXTRA_HEADERS[status] },
     content: {
       'application/problem+json': {
         schema: { $ref: getSchemaPath(ProblemDto) },
