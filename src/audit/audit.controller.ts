@@ -16,7 +16,13 @@ import {
   PublicKeyDto,
   VerificationReportDto,
 } from './dto/audit-response.dto';
-import { AuditListQueryDto, CheckpointQueryDto, ConsistencyQueryDto, ExportQueryDto, InclusionQueryDto } from './dto/audit-query.dto';
+import {
+  AuditListQueryDto,
+  CheckpointQueryDto,
+  ConsistencyQueryDto,
+  ExportQueryDto,
+  InclusionQueryDto,
+} from './dto/audit-query.dto';
 
 @ApiTags('audit trail')
 @ApiBearerAuth()
@@ -34,23 +40,44 @@ export class AuditController {
     return this.audit.list(query);
   }
 
-  /** The latest signed checkpoint. With `since`, also the consistency proof from that size. Cheap to poll: ETag. */
+  /**
+   * The latest signed checkpoint, with the witnesses' cosignatures. With `since`, also the consistency
+   * proof from that size; with `cosigned=N`, the newest checkpoint N witnesses have cosigned (404 while
+   * none has). Cheap to poll: ETag.
+   */
   @Get('audit/checkpoint')
   @Roles(...ANY_ROLE)
-  @ApiSuccess({ type: CheckpointDto, etag: true, description: 'The latest signed checkpoint (ETag: its tree size, and `since`).' })
-  @ApiSuccess({ status: 304, etag: true, description: 'If-None-Match named the current ETag: no newer checkpoint.' })
-  @ApiProblems({
-    status: 409,
-    code: 'tree-size-ahead',
-    detail: "You hold a tree of 50 entries but the log's latest checkpoint has 42: keep your checkpoint, it is evidence.",
+  @ApiSuccess({
+    type: CheckpointDto,
+    etag: true,
+    description: 'The latest signed checkpoint (ETag: its tree size, and `since`).',
   })
+  @ApiSuccess({
+    status: 304,
+    etag: true,
+    description: 'If-None-Match named the current ETag: no newer checkpoint.',
+  })
+  @ApiProblems(
+    {
+      status: 404,
+      code: 'no-cosigned-checkpoint',
+      detail:
+        'No checkpoint has been cosigned by 2 witness(es) yet; retry later, or see GET /audit/witnesses.',
+    },
+    {
+      status: 409,
+      code: 'tree-size-ahead',
+      detail:
+        "You hold a tree of 50 entries but the log's latest checkpoint has 42: keep your checkpoint, it is evidence.",
+    },
+  )
   async checkpoint(
     @Query() query: CheckpointQueryDto,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const checkpoint = await this.audit.checkpoint(query.since);
-    const etag = `"${checkpoint.treeSize}${query.since === undefined ? '' : `-${query.since}`}"`;
+    const checkpoint = await this.audit.checkpoint(query.since, query.cosigned);
+    const etag = `"${checkpoint.treeSize}-c${checkpoint.cosignatures.length}${query.since === undefined ? '' : `-${query.since}`}"`;
     void reply.header('etag', etag).header('cache-control', 'no-cache');
     if (ifNoneMatch === etag) {
       void reply.status(304);
@@ -97,7 +124,8 @@ export class AuditController {
   @Get('audit/export')
   @Roles('admin', 'auditor')
   @ApiSuccess({
-    description: 'One JSON object per line: `{"seq":N,"leafHash":"<hex>",…entry}` (docs/audit.md), then the covering checkpoint.',
+    description:
+      'One JSON object per line: `{"seq":N,"leafHash":"<hex>",…entry}` (docs/audit.md), then the covering checkpoint.',
     content: { 'application/x-ndjson': { schema: { type: 'string' } } },
   })
   @ApiProblems(403)

@@ -13,6 +13,7 @@ import {
   validateSync,
 } from 'class-validator';
 import { DEFAULT_QUERY_TIMEOUT_MS } from '../database/pool-settings';
+import { parseWitnessList, WitnessListError } from '../audit/witness/witness-list';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -52,6 +53,14 @@ export class AppConfig {
   /** The checkpoint origin line (C2SP tlog-checkpoint): a schema-less URL-like name. */
   @IsString() @Matches(/^[\x21-\x7e]+$/, { message: 'must be one line of printable ASCII without spaces' })
   AUDIT_LOG_ORIGIN = 'aidtrail.local/audit';
+
+  /** Witnesses that cosign checkpoints: comma-separated `<verifier key>@<submission prefix URL>` (audit/witness/witness-list.ts). */
+  @IsOptional() @IsString()
+  AUDIT_WITNESSES?: string;
+
+  /** Advanced: how long a witness has to answer one add-checkpoint request (ms). */
+  @Transform(toInt) @IsInt() @Min(100) @Max(60_000)
+  AUDIT_WITNESS_TIMEOUT_MS = 5_000;
 
   @Transform(toBool) @IsBoolean()
   WEBHOOK_ALLOW_PRIVATE = false;
@@ -109,7 +118,7 @@ export class ConfigError extends Error {}
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const defined = Object.fromEntries(
     Object.keys(new AppConfig())
-      .concat(['DATABASE_URL', 'ADMIN_TOKEN', 'AUDIT_SIGNING_KEY'])
+      .concat(['DATABASE_URL', 'ADMIN_TOKEN', 'AUDIT_SIGNING_KEY', 'AUDIT_WITNESSES'])
       .filter((key) => env[key] !== undefined && env[key] !== '')
       .map((key) => [key, env[key]]),
   );
@@ -123,6 +132,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(
       `Invalid configuration: REPORT_TIMEOUT_MS must be below DATABASE_QUERY_TIMEOUT_MS (${config.DATABASE_QUERY_TIMEOUT_MS})`,
     );
+  }
+  try {
+    parseWitnessList(config.AUDIT_WITNESSES);
+  } catch (error) {
+    if (error instanceof WitnessListError) throw new ConfigError(`Invalid configuration: AUDIT_WITNESSES ${error.message}`);
+    throw error;
   }
   return config;
 }

@@ -187,6 +187,9 @@ describe('answers match the served OpenAPI document', () => {
     expect(withProof.body.consistency.from).toBe(3);
     await expectAnswer(409, partner, 'GET /api/v1/audit/checkpoint', {}, { query: `?since=${treeSize + 1000}` });
 
+    await expectAnswer(200, partner, 'GET /api/v1/audit/witnesses');
+    await expectAnswer(401, partner, 'GET /api/v1/audit/witnesses', {}, { token: null });
+    await expectAnswer(404, partner, 'GET /api/v1/audit/checkpoint', {}, { query: '?cosigned=1' });
     await expectAnswer(200, partner, 'GET /api/v1/audit/public-key');
     await expectAnswer(401, partner, 'GET /api/v1/audit/public-key', {}, { token: 'aidt_unknown' });
     await expectAnswer(200, partner, 'GET /api/v1/audit/proof/inclusion', {}, { query: `?seq=2&treeSize=${treeSize}` });

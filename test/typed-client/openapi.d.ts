@@ -28,7 +28,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The latest signed checkpoint. With `since`, also the consistency proof from that size. Cheap to poll: ETag. */
+        /**
+         * The latest signed checkpoint, with the witnesses' cosignatures. With `since`, also the consistency
+         *     proof from that size; with `cosigned=N`, the newest checkpoint N witnesses have cosigned (404 while
+         *     none has). Cheap to poll: ETag.
+         */
         get: operations["AuditController_checkpoint"];
         put?: never;
         post?: never;
@@ -115,6 +119,23 @@ export interface paths {
         };
         /** Recomputes every leaf and the root from the stored entries and checks them against the signed checkpoints. */
         get: operations["AuditController_verify"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/witnesses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The witnesses that cosign this log's checkpoints: the size each last cosigned, when, its lag and last error. */
+        get: operations["WitnessesController_witnesses"];
         put?: never;
         post?: never;
         delete?: never;
@@ -228,6 +249,7 @@ export interface paths {
         /**
          * The line items of the shipments the caller may see (same filters as the list), one CSV row per line,
          *     oldest shipment first, streamed. Partners and scoped coordinators get their organization's shipments only.
+         *     `format=iati`: one IATI 2.03 activity per shipment instead (docs/iati.md).
          */
         get: operations["ExportsController_export"];
         put?: never;
@@ -579,8 +601,10 @@ export interface components {
         CheckpointDto: {
             /** @description With `since`: the proof that this tree extends the one of that size. */
             consistency?: components["schemas"]["CheckpointConsistencyDto"];
+            /** @description The witnesses that cosigned this checkpoint (empty without witnesses). */
+            cosignatures: components["schemas"]["CosignatureDto"][];
             /**
-             * @description The signed note: origin, size and root, then the Ed25519 signature line.
+             * @description The signed note: origin, size and root, then the log's signature line and the witnesses' cosignature lines.
              * @example aidtrail.local/audit
              *     42
              *     n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=
@@ -608,6 +632,23 @@ export interface components {
             path: string[];
             /** @example 42 */
             to: number;
+        };
+        CosignatureDto: {
+            /**
+             * @description Its 4-byte key id, hex.
+             * @example 5e6f7a8b
+             */
+            keyId: string;
+            /**
+             * @description The witness's key name.
+             * @example witness.example.org
+             */
+            name: string;
+            /**
+             * Format: date-time
+             * @description When it cosigned.
+             */
+            timestamp: string;
         };
         CreateOrganizationDto: {
             /** @description ISO 3166-1 alpha-2; required for governments. */
@@ -1521,6 +1562,32 @@ export interface components {
             /** @example https://partner.example.org/aidtrail */
             url: string;
         };
+        WitnessDto: {
+            /** Format: date-time */
+            cosignedAt: string | null;
+            /**
+             * @description The size of the latest checkpoint it cosigned; null until known.
+             * @example 42
+             */
+            cosignedSize: number | null;
+            /** @example 5e6f7a8b */
+            keyId: string;
+            /**
+             * @description Entries of the latest checkpoint it has not cosigned.
+             * @example 0
+             */
+            lag: number | null;
+            lastError: string | null;
+            /** Format: date-time */
+            lastErrorAt: string | null;
+            /** @example witness.example.org */
+            name: string;
+            /** @example witness.example.org+5e6f7a8b+AbCd… */
+            verifierKey: string;
+        };
+        WitnessListDto: {
+            data: components["schemas"]["WitnessDto"][];
+        };
     };
     responses: never;
     parameters: never;
@@ -1681,6 +1748,8 @@ export interface operations {
             query?: {
                 /** @description A tree size the client holds: the answer adds the consistency proof from it. */
                 since?: number;
+                /** @description Answer the newest checkpoint that at least this many of the log's witnesses have cosigned. */
+                cosigned?: number;
             };
             header?: never;
             path?: never;
@@ -1755,6 +1824,26 @@ export interface operations {
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "urn:aidtrail:problem:unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not found, or not visible to this token (a partner sees only its organization’s shipments). */
+            404: {
+                headers: {
+                    /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "No checkpoint has been cosigned by 2 witness(es) yet; retry later, or see GET /audit/witnesses.",
+                     *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "urn:aidtrail:problem:no-cosigned-checkpoint"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDto"];
@@ -2416,6 +2505,120 @@ export interface operations {
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "urn:aidtrail:problem:forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests with invalid tokens from this address; wait for Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests with invalid tokens from this address; retry later.",
+                     *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
+                     *       "status": 429,
+                     *       "title": "Too Many Requests",
+                     *       "type": "urn:aidtrail:problem:too-many-failed-authentications"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unreachable or took too long (database-busy, database-unavailable); retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The database took too long to answer this request; retry later or narrow it.",
+                     *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "urn:aidtrail:problem:database-busy"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    WitnessesController_witnesses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The witnesses, in configuration order. */
+            200: {
+                headers: {
+                    /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WitnessListDto"];
+                };
+            };
+            /** @description The request is invalid (validation-failed names each field in `errors`; bad-request otherwise). Nothing was stored. */
+            400: {
+                headers: {
+                    /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The request is invalid; see errors.",
+                     *       "errors": [
+                     *         {
+                     *           "message": "must be a decimal number, as a JSON string or number (e.g. \"12.50\")",
+                     *           "path": "items[0].quantity"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
+                     *       "status": 400,
+                     *       "title": "Bad Request",
+                     *       "type": "urn:aidtrail:problem:validation-failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The token is unknown, expired or revoked.",
+                     *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
+                     *       "status": 401,
+                     *       "title": "Unauthorized",
+                     *       "type": "urn:aidtrail:problem:unauthorized"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDto"];
@@ -3856,8 +4059,11 @@ export interface operations {
             query?: {
                 /** @description One status or a comma list, e.g. `in_transit,held`. */
                 status?: ("planned" | "dispatched" | "in_transit" | "held" | "arrived" | "partially_delivered" | "delivered" | "cancelled" | "lost")[];
-                /** @description `csv` (default): a header row, then one row per line item. `hxl`: the same with the HXL hashtag row under the header. */
-                format?: "csv" | "hxl";
+                /**
+                 * @description `csv` (default): a header row, then one row per line item. `hxl`: the same with the HXL hashtag row under
+                 *     the header. `iati`: one IATI 2.03 activity per shipment, as XML (docs/iati.md).
+                 */
+                format?: "csv" | "hxl" | "iati";
                 donorId?: string;
                 recipientId?: string;
                 /** @description Shipments in which this organization is donor, recipient or partner. */
@@ -3885,9 +4091,12 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
+                    /** @description With format=iati: how many shipments were left out (donor without an IATI identifier). */
+                    "x-iati-skipped-shipments"?: number;
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/xml": string;
                     "text/csv": string;
                 };
             };

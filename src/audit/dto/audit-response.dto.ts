@@ -71,6 +71,55 @@ export class CheckpointConsistencyDto {
   path: string[];
 }
 
+/** A witness's cosignature on the checkpoint (its line is in `note`). */
+export class CosignatureDto {
+  /** The witness's key name. */
+  @ApiProperty({ example: 'witness.example.org' })
+  name: string;
+
+  /** Its 4-byte key id, hex. */
+  @ApiProperty({ pattern: '^[0-9a-f]{8}$', example: '5e6f7a8b' })
+  keyId: string;
+
+  /** When it cosigned. */
+  @ApiProperty({ format: 'date-time' })
+  timestamp: string;
+}
+
+/** A witness of this log and how far it has cosigned. */
+export class WitnessDto {
+  @ApiProperty({ example: 'witness.example.org' })
+  name: string;
+
+  @ApiProperty({ pattern: '^[0-9a-f]{8}$', example: '5e6f7a8b' })
+  keyId: string;
+
+  @ApiProperty({ example: 'witness.example.org+5e6f7a8b+AbCd…' })
+  verifierKey: string;
+
+  /** The size of the latest checkpoint it cosigned; null until known. */
+  @ApiProperty({ type: 'integer', nullable: true, example: 42 })
+  cosignedSize: number | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  cosignedAt: string | null;
+
+  /** Entries of the latest checkpoint it has not cosigned. */
+  @ApiProperty({ type: 'integer', nullable: true, example: 0 })
+  lag: number | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  lastError: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  lastErrorAt: string | null;
+}
+
+export class WitnessListDto {
+  @ApiProperty({ type: () => WitnessDto, isArray: true })
+  data: WitnessDto[];
+}
+
 /** A signed checkpoint (C2SP tlog-checkpoint): the tree head that every proof refers to. */
 export class CheckpointDto {
   @ApiProperty({ example: 'aidtrail.local/audit' })
@@ -86,13 +135,17 @@ export class CheckpointDto {
   @ApiProperty({ format: 'date-time' })
   timestamp: string;
 
-  /** The signed note: origin, size and root, then the Ed25519 signature line. */
+  /** The signed note: origin, size and root, then the log's signature line and the witnesses' cosignature lines. */
   @ApiProperty({ example: 'aidtrail.local/audit\n42\nn4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=\n\n— aidtrail.local/audit q2Jx…\n' })
   note: string;
 
   /** With `since`: the proof that this tree extends the one of that size. */
   @ApiPropertyOptional({ type: () => CheckpointConsistencyDto })
   consistency?: CheckpointConsistencyDto;
+
+  /** The witnesses that cosigned this checkpoint (empty without witnesses). */
+  @ApiProperty({ type: () => CosignatureDto, isArray: true })
+  cosignatures: CosignatureDto[];
 }
 
 export class PublicKeyDto {
