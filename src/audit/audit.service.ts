@@ -7,24 +7,15 @@ import { ShipmentsRepository } from '../shipments/shipments.repository';
 import { organizationScope } from '../shipments/shipment-scope';
 import { auditVerifications } from '../metrics/metrics';
 import { exportLine, type AuditEntryView } from './audit-entry.view';
+import type { CheckpointDto } from './dto/audit-response.dto';
 import { AuditFilter, AuditLogRepository, CheckpointRow, LeafRow } from './audit-log.repository';
 import { LogVerifier, VerificationReport } from './log-verifier';
 import { consistencyProofFromStore, inclusionProofFromStore } from './proofs';
 import { SigningKeyHolder } from './signing-key.holder';
-import { CosignedCheckpoints, type CosignatureView } from './witness/cosigned-checkpoints';
+import { CosignedCheckpoints } from './witness/cosigned-checkpoints';
 
 
-export interface CheckpointView {
-  origin: string;
-  treeSize: number;
-  /** Base64, as in the signed note. */
-  rootHash: string;
-  timestamp: string;
-  /** The signed note: the log's signature line, then the witnesses' cosignature lines. */
-  note: string;
-  consistency?: { from: number; path: string[] };
-  cosignatures: CosignatureView[];
-}
+export type CheckpointView = CheckpointDto;
 
 const hex = (hashes: Buffer[]) => hashes.map((hash) => hash.toString('hex'));
 
