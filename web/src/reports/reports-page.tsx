@@ -1,0 +1,223 @@
+import './reports.css';
+import { useId, useState, type FormEvent } from 'react';
+import { api } from '../api/client';
+import { NETWORK_FAILURE, toFailure, type ApiFailure } from '../api/problem';
+import { useResource } from '../api/use-resource';
+import { locale, t } from '../i18n';
+import { decimal, money } from '../ui/locale-format';
+import { PageTitle } from '../ui/page-title';
+import { saveFile } from '../ui/save-file';
+import { ErrorAlert, LoadFailure, Loading } from '../ui/states';
+import { SummaryChart } from './summary-chart';
+
+export const GROUPINGS = ['donor', 'recipient', 'status', 'category', 'destinationCountry', 'month'] as const;
+type Grouping = (typeof GROUPINGS)[number];
+const STATUSES = ['planned', 'dispatched', 'in_transit', 'held', 'arrived', 'partially_delivered', 'delivered', 'cancelled', 'lost'];
+
+/** The list's filters, as the summary and the export take them; empty means "any". */
+interface Filters {
+  status: string;
+  category: string;
+  destinationCountry: string;
+  emergency: string;
+  q: string;
+  createdFrom: string;
+  createdTo: string;
+}
+
+const NO_FILTERS: Filters = { status: '', category: '', destinationCountry: '', emergency: '', q: '', createdFrom: '', createdTo: '' };
+
+/** Only the filters given, so the query names nothing the reader left empty. */
+function filterQuery(filters: Filters) {
+  const given = Object.entries(filters).filter(([, value]) => value.trim() !== '');
+  const query = Object.fromEntries(given.map(([name, value]) => [name, value.trim()])) as Partial<Filters>;
+  if (query.destinationCountry) query.destinationCountry = query.destinationCountry.toUpperCase();
+  return query;
+}
+
+/**
+ * The summary report (issue 13, item 6): totals by donor, recipient, status, category, destination or
+ * month for the chosen filters, as a table and a chart of one measure, with the CSV and HXL exports of
+ * the same shipments. Every role may see it; the service limits it to what the token may see.
+ */
+export default function ReportsPage() {
+  const [groupBy, setGroupBy] = useState<Grouping>('donor');
+  const [draft, setDraft] = useState<Filters>(NO_FILTERS);
+  const [applied, setApplied] = useState<Filters>(NO_FILTERS);
+  const query = filterQuery(applied);
+  const summary = useResource(
+    (signal) => api.GET('/api/v1/reports/summary', { params: { query: { groupBy, ...query } }, signal }),
+    [groupBy, JSON.stringify(query)],
+  );
+
+  const apply = (event: FormEvent) => {
+    event.preventDefault();
+    setApplied(draft);
+  };
+
+  return (
+    <section className="reports-page">
+      <PageTitle title={t.reports.title}>{t.reports.title}</PageTitle>
+      <form className="panel" onSubmit={apply} aria-label={t.reports.filters}>
+        <div className="grid">
+          <Select label={t.reports.groupBy} value={groupBy} onChange={(value) => setGroupBy(value as Grouping)}
+            options={GROUPINGS.map((grouping) => [grouping, t.reports.groupings[grouping]])} />
+          <Select label={t.shipments.status} value={draft.status} onChange={(status) => setDraft({ ...draft, status })}
+            options={[['', t.shipments.anyStatus], ...STATUSES.map((status): [string, string] => [status, t.status[status] ?? status])]} />
+          <Select label={t.shipment.category} value={draft.category} onChange={(category) => setDraft({ ...draft, category })}
+            options={[['', t.reports.anyCategory], ...Object.entries(t.vocabulary.category)]} />
+          <Text label={t.shipments.destination} hint={t.shipments.destinationHint} value={draft.destinationCountry}
+            onChange={(destinationCountry) => setDraft({ ...draft, destinationCountry })} maxLength={2} />
+          <Text label={t.shipments.emergency} value={draft.emergency} onChange={(emergency) => setDraft({ ...draft, emergency })} />
+          <Text label={t.shipments.text} hint={t.shipments.textHint} value={draft.q} onChange={(q) => setDraft({ ...draft, q })} />
+          <Text label={t.reports.createdFrom} type="date" value={draft.createdFrom} onChange={(createdFrom) => setDraft({ ...draft, createdFrom })} />
+          <Text label={t.reports.createdTo} type="date" value={draft.createdTo} onChange={(createdTo) => setDraft({ ...draft, createdTo })} />
+        </div>
+        <div className="form-actions">
+          <button type="submit" className="primary">{t.shipments.apply}</button>
+          <button type="button" onClick={() => { setDraft(NO_FILTERS); setApplied(NO_FILTERS); }}>{t.shipments.clear}</button>
+        </div>
+      </form>
+      <Downloads query={query} />
+      {summary.state === 'loading' && <Loading />}
+      {summary.state === 'failed' && <LoadFailure failure={summary.failure} retry={summary.reload} />}
+      {summary.state === 'ready' && <Summary groupBy={groupBy} rows={summary.data.rows} />}
+    </section>
+  );
+}
+
+type Row = { key: string; label: string; shipments: number; lines: number; declaredValue: { currency: string; amount: string }[]; quantities: { unit: string; quantity: string }[] };
+
+function Summary({ groupBy, rows }: { groupBy: Grouping; rows: Row[] }) {
+  if (rows.length === 0) return <p>{t.reports.empty}</p>;
+  const labelOf = (row: { key: string; label: string }) => groupLabel(groupBy, row);
+  return (
+    <>
+      <h2>{t.reports.tableTitle(t.reports.groupings[groupBy])}</h2>
+      <div className="table-scroll">
+        <table className="summary-table">
+          <caption className="visually-hidden">{t.reports.tableTitle(t.reports.groupings[groupBy])}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t.reports.groupings[groupBy]}</th>
+              <th scope="col" className="number">{t.reports.shipments}</th>
+              <th scope="col" className="number">{t.reports.lines}</th>
+              <th scope="col" className="number">{t.reports.declaredValue}</th>
+              <th scope="col" className="number">{t.reports.quantities}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row.key}>
+                <th scope="row">{labelOf(row)}</th>
+                <td className="number">{decimal(String(row.shipments))}</td>
+                <td className="number">{decimal(String(row.lines))}</td>
+                <td className="number">
+                  {row.declaredValue.length === 0 ? <span className="muted">{t.reports.noFigure}</span> : (
+                    <ul className="figures">{row.declaredValue.map((value) => <li key={value.currency}>{money(value.amount, value.currency)}</li>)}</ul>
+                  )}
+                </td>
+                <td className="number">
+                  <ul className="figures">
+                    {row.quantities.map((quantity) => (
+                      <li key={quantity.unit}>{`${decimal(quantity.quantity)} ${t.vocabulary.unit[quantity.unit] ?? quantity.unit}`}</li>
+                    ))}
+                  </ul>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <h2>{t.reports.chartTitle}</h2>
+      <SummaryChart key={groupBy} rows={rows} labelOf={labelOf} />
+    </>
+  );
+}
+
+/** A group's name for people: organization names as served, vocabulary words translated, months and countries by Intl. */
+function groupLabel(groupBy: Grouping, row: { key: string; label: string }): string {
+  switch (groupBy) {
+    case 'status':
+      return t.status[row.key] ?? row.label;
+    case 'category':
+      return t.vocabulary.category[row.key] ?? row.label;
+    case 'destinationCountry':
+      return countryName(row.key);
+    case 'month':
+      return monthName(row.key);
+    default:
+      return row.label;
+  }
+}
+
+function countryName(code: string): string {
+  try {
+    const name = new Intl.DisplayNames([locale], { type: 'region' }).of(code);
+    return name && name !== code ? `${name} (${code})` : code;
+  } catch {
+    return code;
+  }
+}
+
+function monthName(yearMonth: string): string {
+  const match = /^(\d{4})-(\d{2})$/.exec(yearMonth);
+  if (!match) return yearMonth;
+  return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'long', timeZone: 'UTC' }).format(Date.UTC(Number(match[1]), Number(match[2]) - 1));
+}
+
+/** The CSV and HXL exports of the same shipments, fetched with the token in the header and saved from memory. */
+function Downloads({ query }: { query: Partial<Filters> }) {
+  const [busy, setBusy] = useState<'csv' | 'hxl' | null>(null);
+  const [failure, setFailure] = useState<ApiFailure | null>(null);
+  const download = async (format: 'csv' | 'hxl') => {
+    setBusy(format);
+    setFailure(null);
+    try {
+      const { data, error, response } = await api.GET('/api/v1/shipments/export', { params: { query: { format, ...query } }, parseAs: 'blob' });
+      if (data) saveFile(data, format === 'hxl' ? 'aidtrail-shipments-hxl.csv' : 'aidtrail-shipments.csv', response);
+      else setFailure(toFailure(response.status, error));
+    } catch {
+      setFailure(NETWORK_FAILURE);
+    } finally {
+      setBusy(null);
+    }
+  };
+  return (
+    <div className="downloads">
+      <div className="form-actions">
+        <button type="button" onClick={() => void download('csv')} disabled={busy !== null}>
+          {busy === 'csv' ? t.reports.downloading : t.reports.downloadCsv}
+        </button>
+        <button type="button" onClick={() => void download('hxl')} disabled={busy !== null}>
+          {busy === 'hxl' ? t.reports.downloading : t.reports.downloadHxl}
+        </button>
+      </div>
+      <p className="field-hint">{t.reports.downloadHint}</p>
+      <ErrorAlert failure={failure} />
+    </div>
+  );
+}
+
+function Select({ label, value, onChange, options }: { label: string; value: string; onChange: (value: string) => void; options: [string, string][] }) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={(event) => onChange(event.target.value)}>
+        {options.map(([optionValue, optionLabel]) => <option key={optionValue} value={optionValue}>{optionLabel}</option>)}
+      </select>
+    </div>
+  );
+}
+
+function Text({ label, hint, value, onChange, type = 'text', maxLength }: { label: string; hint?: string; value: string; onChange: (value: string) => void; type?: string; maxLength?: number }) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} type={type} value={value} maxLength={maxLength} onChange={(event) => onChange(event.target.value)} aria-describedby={hint ? `${id}-hint` : undefined} />
+      {hint && <p className="field-hint" id={`${id}-hint`}>{hint}</p>}
+    </div>
+  );
+}
