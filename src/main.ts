@@ -11,6 +11,7 @@ import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { EmbeddedDatabase, startEmbeddedDatabase } from './database/embedded-database';
 import { runMigrations } from './database/migrate';
 import { configureHttpServer, createHttpAdapter } from './http-server';
+import { registerWebApp } from './http/web-app';
 
 async function bootstrap(config: AppConfig, signingKey: SigningKeyHolder): Promise<void> {
   const log = pino({ level: config.LOG_LEVEL, base: { context: 'bootstrap' } });
@@ -28,6 +29,7 @@ async function bootstrap(config: AppConfig, signingKey: SigningKeyHolder): Promi
   });
   app.useLogger(app.get(Logger));
   await configureHttpServer(app);
+  if (!(await registerWebApp(app.getHttpAdapter().getInstance()))) log.warn('no web app built (dist/web): serving the API only');
   if (config.ADMIN_TOKEN) await app.get(TokensService).ensureBootstrapAdmin(config.ADMIN_TOKEN);
   await app.listen(config.PORT, config.HOST);
   log.info({ url: await app.getUrl() }, 'AidTrail is listening');

@@ -1,0 +1,6 @@
+import { t } from '../i18n';
+import { PageTitle } from '../ui/page-title';
+
+export function ShipmentNewPage() {
+  return <PageTitle title={t.shipments.listTitle}>{t.shipments.listTitle}</PageTitle>;
+}

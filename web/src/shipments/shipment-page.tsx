@@ -1,0 +1,6 @@
+import { t } from '../i18n';
+import { PageTitle } from '../ui/page-title';
+
+export function ShipmentPage({ id }: { id: string }) {
+  return <PageTitle title={id}>{t.shipments.listTitle}</PageTitle>;
+}
