@@ -1,7 +1,7 @@
 import { entryChanges } from '../../web/src/audit/entry-diff';
 
 describe('audit entry diff: what changed, field by field', () => {
-  it('lists every field of a creation as added, nested paths spelled out', () => {
+  it('lists every field a creation recorded as added, nested paths spelled out, empty ones left out', () => {
     const changes = entryChanges({
       action: 'shipment.created',
       before: null,
@@ -10,15 +10,18 @@ describe('audit entry diff: what changed, field by field', () => {
     expect(changes).toEqual([
       { path: 'reference', kind: 'added', after: 'AT-1' },
       { path: 'items[0].quantity', kind: 'added', after: '1200.50' },
-      { path: 'items[0].batchNumber', kind: 'added', after: null },
-      { path: 'partners', kind: 'added', after: null },
     ]);
   });
 
   it('shows only what an update changed, added or removed, decimals as the strings served', () => {
     const changes = entryChanges({
       action: 'shipment.updated',
-      before: { title: 'Masks', version: 1, items: [{ quantity: '10.0' }, { quantity: '5' }], emergency: 'flood' },
+      before: {
+        title: 'Masks',
+        version: 1,
+        items: [{ quantity: '10.0' }, { quantity: '5' }],
+        emergency: 'flood',
+      },
       after: { title: 'Masks', version: 2, items: [{ quantity: '10.00' }], priority: 'urgent' },
     });
     expect(changes).toEqual([
@@ -30,11 +33,23 @@ describe('audit entry diff: what changed, field by field', () => {
     ]);
   });
 
-  it('compares an event’s shipment state with the state before, and shows the event beside it', () => {
+  it('compares an event’s shipment state with the state before, and shows the event beside it without repeating the entry', () => {
     const changes = entryChanges({
       action: 'shipment.event_recorded',
       before: { id: 's1', status: 'planned', version: 1 },
-      after: { event: { type: 'dispatched', note: 'by road' }, shipment: { id: 's1', status: 'dispatched', version: 2 } },
+      after: {
+        event: {
+          type: 'dispatched',
+          note: 'by road',
+          evidence: null,
+          fromStatus: 'planned',
+          toStatus: 'dispatched',
+          shipmentId: 's1',
+          recordedAt: '2026-12-01T06:00:00Z',
+          actor: { tokenId: 't1', name: 'Logistics desk', role: 'coordinator' },
+        },
+        shipment: { id: 's1', status: 'dispatched', version: 2 },
+      },
     });
     expect(changes).toEqual([
       { path: 'status', kind: 'changed', before: 'planned', after: 'dispatched' },

@@ -38,11 +38,22 @@ function servedEntry(i: number): AuditEntryView {
     action: i === 0 ? 'shipment.created' : 'shipment.event_recorded',
     entityType: 'shipment',
     entityId: 'af9c509c-0000-4000-8000-000000000001',
-    actor: { tokenId: '00d2b291-0000-4000-8000-000000000001', name: 'Logistics desk — Київ', role: 'coordinator', organizationId: null },
+    actor: {
+      tokenId: '00d2b291-0000-4000-8000-000000000001',
+      name: 'Logistics desk — Київ',
+      role: 'coordinator',
+      organizationId: null,
+    },
     requestId: i % 2 === 0 ? null : `field-office-${i}`,
     before: i === 0 ? null : { status: 'planned', version: i },
     after: {
-      shipment: { status: 'dispatched', version: i + 1, title: 'Masks 😷 <img src=x>', zIndex: 1, aOrder: [3, 1] },
+      shipment: {
+        status: 'dispatched',
+        version: i + 1,
+        title: 'Masks 😷 <img src=x>',
+        zIndex: 1,
+        aOrder: [3, 1],
+      },
       lines: [{ quantity: '1200.50', unitValue: '0.10', currency: 'USD' }],
     },
     leafHash: null,
@@ -53,7 +64,9 @@ function servedEntry(i: number): AuditEntryView {
 function servedEntries(count: number): AuditEntryView[] {
   return Array.from({ length: count }, (_, i) => {
     const entry = servedEntry(i);
-    return JSON.parse(JSON.stringify({ ...entry, leafHash: serviceEntryLeafHash(entry).toString('hex') })) as AuditEntryView;
+    return JSON.parse(
+      JSON.stringify({ ...entry, leafHash: serviceEntryLeafHash(entry).toString('hex') }),
+    ) as AuditEntryView;
   });
 }
 
@@ -146,7 +159,13 @@ describe('browser verification: RFC 9162 proofs from the service', () => {
     for (let m = 0; m <= MAX; m++) {
       for (let n = m; n <= MAX; n++) {
         const proof = await consistencyProof(m, n, treeOf(leaves));
-        const verified = await verifyConsistency(m, n, proof, rootFromLeaves(leaves.slice(0, m)), rootFromLeaves(leaves.slice(0, n)));
+        const verified = await verifyConsistency(
+          m,
+          n,
+          proof,
+          rootFromLeaves(leaves.slice(0, m)),
+          rootFromLeaves(leaves.slice(0, n)),
+        );
         expect([m, n, verified]).toEqual([m, n, true]);
       }
     }
@@ -155,7 +174,13 @@ describe('browser verification: RFC 9162 proofs from the service', () => {
   it('refuses a consistency proof with an element altered, or from a forked history', async () => {
     const leaves = leavesOfSize(MAX);
     const forked = leaves.map((leaf, i) => (i === 2 ? serviceLeafHash('rewritten') : leaf));
-    for (const [m, n] of [[3, 7], [4, 8], [5, 17], [1, 2], [7, 16]]) {
+    for (const [m, n] of [
+      [3, 7],
+      [4, 8],
+      [5, 17],
+      [1, 2],
+      [7, 16],
+    ]) {
       const proof = await consistencyProof(m, n, treeOf(leaves));
       const oldRoot = rootFromLeaves(leaves.slice(0, m));
       const newRoot = rootFromLeaves(leaves.slice(0, n));
@@ -171,7 +196,12 @@ describe('browser verification: RFC 9162 proofs from the service', () => {
   });
 });
 
-function noteFor(treeSize: number, root: Buffer, key: KeyObject = signer.privateKey, keyName = ORIGIN): string {
+function noteFor(
+  treeSize: number,
+  root: Buffer,
+  key: KeyObject = signer.privateKey,
+  keyName = ORIGIN,
+): string {
   return signNote(formatCheckpointBody({ origin: ORIGIN, treeSize, rootHash: root }), keyName, key);
 }
 
@@ -188,33 +218,69 @@ describe('browser verification: signed checkpoints from the service', () => {
 
   it('ignores a cosignature by another key (a witness)', async () => {
     const witness = generateKeyPairSync('ed25519');
-    const cosigned = signNote(formatCheckpointBody({ origin: ORIGIN, treeSize: 5, rootHash: root }), 'witness.test', witness.privateKey);
+    const cosigned = signNote(
+      formatCheckpointBody({ origin: ORIGIN, treeSize: 5, rootHash: root }),
+      'witness.test',
+      witness.privateKey,
+    );
     const note = noteFor(5, root) + cosigned.slice(cosigned.lastIndexOf('\n\n') + 2);
-    await expect(openCheckpoint(note, await parseVerifierKey(verifierKey))).resolves.toMatchObject({ treeSize: 5 });
+    await expect(openCheckpoint(note, await parseVerifierKey(verifierKey))).resolves.toMatchObject({
+      treeSize: 5,
+    });
   });
 
   const refusals: [string, () => Promise<unknown>, string][] = [
-    ['a signature with one bit changed', async () => {
-      return openCheckpoint(withSignatureBitFlipped(noteFor(5, root)), await parseVerifierKey(verifierKey));
-    }, 'signature-invalid'],
-    ['a tree size changed after signing', async () => {
-      const forged = noteFor(5, root).replace('\n5\n', '\n6\n');
-      return openCheckpoint(forged, await parseVerifierKey(verifierKey));
-    }, 'signature-invalid'],
-    ['a note signed by another key of the same name', async () => {
-      const other = generateKeyPairSync('ed25519');
-      return openCheckpoint(noteFor(5, root, other.privateKey), await parseVerifierKey(verifierKey));
-    }, 'signature-missing'],
-    ['a verifier key that is not the signer’s', async () => {
-      const other = generateKeyPairSync('ed25519');
-      return openCheckpoint(noteFor(5, root), await parseVerifierKey(verifierKeyString(ORIGIN, other.publicKey)));
-    }, 'signature-missing'],
-    ['a verifier key whose id does not match its key', async () => {
-      return parseVerifierKey(verifierKey.replace(/\+[0-9a-f]{8}\+/, '+00000000+'));
-    }, 'key-id-mismatch'],
-    ['a note without a signature block', async () => {
-      return openCheckpoint(formatCheckpointBody({ origin: ORIGIN, treeSize: 5, rootHash: root }), await parseVerifierKey(verifierKey));
-    }, 'note-malformed'],
+    [
+      'a signature with one bit changed',
+      async () => {
+        return openCheckpoint(withSignatureBitFlipped(noteFor(5, root)), await parseVerifierKey(verifierKey));
+      },
+      'signature-invalid',
+    ],
+    [
+      'a tree size changed after signing',
+      async () => {
+        const forged = noteFor(5, root).replace('\n5\n', '\n6\n');
+        return openCheckpoint(forged, await parseVerifierKey(verifierKey));
+      },
+      'signature-invalid',
+    ],
+    [
+      'a note signed by another key of the same name',
+      async () => {
+        const other = generateKeyPairSync('ed25519');
+        return openCheckpoint(noteFor(5, root, other.privateKey), await parseVerifierKey(verifierKey));
+      },
+      'signature-missing',
+    ],
+    [
+      'a verifier key that is not the signer’s',
+      async () => {
+        const other = generateKeyPairSync('ed25519');
+        return openCheckpoint(
+          noteFor(5, root),
+          await parseVerifierKey(verifierKeyString(ORIGIN, other.publicKey)),
+        );
+      },
+      'signature-missing',
+    ],
+    [
+      'a verifier key whose id does not match its key',
+      async () => {
+        return parseVerifierKey(verifierKey.replace(/\+[0-9a-f]{8}\+/, '+00000000+'));
+      },
+      'key-id-mismatch',
+    ],
+    [
+      'a note without a signature block',
+      async () => {
+        return openCheckpoint(
+          formatCheckpointBody({ origin: ORIGIN, treeSize: 5, rootHash: root }),
+          await parseVerifierKey(verifierKey),
+        );
+      },
+      'note-malformed',
+    ],
   ];
   it.each(refusals)('refuses %s', async (_case, attempt, problem) => {
     await expect(attempt()).rejects.toEqual(expect.objectContaining({ name: 'NoteError', problem }));
@@ -242,7 +308,8 @@ function fakeLog(entries: AuditEntryView[], treeSize = entries.length) {
     checkpoint: async (since) => {
       if (since !== undefined && since > treeSize) throw new LogBehindError();
       const view: CheckpointAnswer = checkpointAt(treeSize);
-      if (since !== undefined) view.consistency = { from: since, path: hex(await consistencyProof(since, treeSize, tree)) };
+      if (since !== undefined)
+        view.consistency = { from: since, path: hex(await consistencyProof(since, treeSize, tree)) };
       return view;
     },
     inclusion: async (seq, size) => ({
@@ -252,12 +319,17 @@ function fakeLog(entries: AuditEntryView[], treeSize = entries.length) {
       path: hex(await inclusionProof(seq, size, tree)),
     }),
   };
-  const remember = (size: number): RememberedCheckpoint => ({ ...checkpointAt(size), verifierKey: verifierKeyString(ORIGIN, signer.publicKey) });
+  const remember = (size: number): RememberedCheckpoint => ({
+    ...checkpointAt(size),
+    verifierKey: verifierKeyString(ORIGIN, signer.publicKey),
+  });
   return { sources, remember };
 }
 
 const problems = (verdict: TrailVerdict) =>
-  verdict.entries.filter((entry) => entry.state === 'failed').map((entry) => [entry.seq, 'problem' in entry ? entry.problem : undefined]);
+  verdict.entries
+    .filter((entry) => entry.state === 'failed')
+    .map((entry) => [entry.seq, 'problem' in entry ? entry.problem : undefined]);
 
 describe('browser verification: a shipment’s trail', () => {
   const log = servedEntries(9);
@@ -294,7 +366,9 @@ describe('browser verification: a shipment’s trail', () => {
       ...sources,
       inclusion: async (seq, size) => {
         const proof = await sources.inclusion(seq, size);
-        return seq === 1 ? { ...proof, path: proof.path.map((hash, i) => (i === 1 ? flippedHex(hash) : hash)) } : proof;
+        return seq === 1
+          ? { ...proof, path: proof.path.map((hash, i) => (i === 1 ? flippedHex(hash) : hash)) }
+          : proof;
       },
     };
     const verdict = await verifyTrail(trail, lying);
@@ -306,7 +380,13 @@ describe('browser verification: a shipment’s trail', () => {
     const unsequenced = { ...servedEntry(9), seq: null, leafHash: null };
     const verdict = await verifyTrail([...trail, log[8], unsequenced], fakeLog(log, 8).sources);
     expect(verdict.state).toBe('pending');
-    expect(verdict.entries.map((entry) => entry.state)).toEqual(['verified', 'verified', 'verified', 'pending', 'pending']);
+    expect(verdict.entries.map((entry) => entry.state)).toEqual([
+      'verified',
+      'verified',
+      'verified',
+      'pending',
+      'pending',
+    ]);
   });
 
   it('refuses a checkpoint whose signature does not hold, checking no entry against it', async () => {
@@ -327,13 +407,19 @@ describe('browser verification: a shipment’s trail', () => {
   it('refuses a checkpoint when the server serves another key than the one that signed it', async () => {
     const { sources } = fakeLog(log);
     const other = generateKeyPairSync('ed25519');
-    const verdict = await verifyTrail(trail, { ...sources, publicKey: async () => ({ verifierKey: verifierKeyString(ORIGIN, other.publicKey) }) });
+    const verdict = await verifyTrail(trail, {
+      ...sources,
+      publicKey: async () => ({ verifierKey: verifierKeyString(ORIGIN, other.publicKey) }),
+    });
     expect(verdict).toMatchObject({ state: 'failed', checkpointProblem: 'signature-missing' });
   });
 
   it('refuses JSON fields that disagree with the signed note', async () => {
     const { sources } = fakeLog(log);
-    const verdict = await verifyTrail(trail, { ...sources, checkpoint: async () => ({ ...(await sources.checkpoint()), treeSize: 8 }) });
+    const verdict = await verifyTrail(trail, {
+      ...sources,
+      checkpoint: async () => ({ ...(await sources.checkpoint()), treeSize: 8 }),
+    });
     expect(verdict).toMatchObject({ state: 'failed', checkpointProblem: 'fields-mismatch' });
   });
 
@@ -342,7 +428,9 @@ describe('browser verification: a shipment’s trail', () => {
     const verdict = await verifyTrail(trail, sources, remember(5));
     expect(verdict).toMatchObject({ state: 'verified', consistency: 'consistent', keyChanged: false });
     expect(verdict.remember?.treeSize).toBe(9);
-    await expect(verifyTrail(trail, sources, remember(9))).resolves.toMatchObject({ consistency: 'consistent' });
+    await expect(verifyTrail(trail, sources, remember(9))).resolves.toMatchObject({
+      consistency: 'consistent',
+    });
   });
 
   it('says loudly when the log no longer extends the remembered checkpoint, and keeps the old one as evidence', async () => {
@@ -361,7 +449,10 @@ describe('browser verification: a shipment’s trail', () => {
 
   it('notices a signing key other than the one that signed the remembered checkpoint', async () => {
     const { sources, remember } = fakeLog(log);
-    const verdict = await verifyTrail(trail, sources, { ...remember(5), verifierKey: 'someone+00000000+AQ==' });
+    const verdict = await verifyTrail(trail, sources, {
+      ...remember(5),
+      verifierKey: 'someone+00000000+AQ==',
+    });
     expect(verdict.keyChanged).toBe(true);
   });
 });

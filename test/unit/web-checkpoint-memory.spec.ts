@@ -1,4 +1,8 @@
-import { forgetCheckpoint, recallCheckpoint, rememberCheckpoint } from '../../web/src/audit/checkpoint-memory';
+import {
+  forgetCheckpoint,
+  recallCheckpoint,
+  rememberCheckpoint,
+} from '../../web/src/audit/checkpoint-memory';
 
 /** localStorage's contract, in memory. */
 function memoryStorage(): Storage {
@@ -15,7 +19,13 @@ function memoryStorage(): Storage {
   };
 }
 
-const checkpoint = { origin: 'aidtrail.test/audit', treeSize: 42, rootHash: 'n4bQ…', timestamp: '2026-12-01T06:00:00.000Z', verifierKey: 'k+1a2b3c4d+AQ==' };
+const checkpoint = {
+  origin: 'aidtrail.test/audit',
+  treeSize: 42,
+  rootHash: 'n4bQ…',
+  timestamp: '2026-12-01T06:00:00.000Z',
+  verifierKey: 'k+1a2b3c4d+AQ==',
+};
 
 describe('the checkpoint this browser remembers', () => {
   it('gives back what it kept, until it is forgotten', () => {
@@ -29,14 +39,24 @@ describe('the checkpoint this browser remembers', () => {
 
   it('ignores a stored value of another shape rather than trust it', () => {
     const storage = memoryStorage();
-    for (const stored of ['not json', '{"treeSize":"42"}', JSON.stringify({ ...checkpoint, treeSize: -1 }), JSON.stringify({ ...checkpoint, rootHash: 7 })]) {
+    for (const stored of [
+      'not json',
+      '{"treeSize":"42"}',
+      JSON.stringify({ ...checkpoint, treeSize: -1 }),
+      JSON.stringify({ ...checkpoint, rootHash: 7 }),
+    ]) {
       storage.setItem('aidtrail.audit.checkpoint', stored);
       expect(recallCheckpoint(storage)).toBeUndefined();
     }
   });
 
   it('keeps working when storage refuses to write', () => {
-    const storage = { ...memoryStorage(), setItem: () => { throw new Error('QuotaExceededError'); } } as Storage;
+    const storage = {
+      ...memoryStorage(),
+      setItem: () => {
+        throw new Error('QuotaExceededError');
+      },
+    } as Storage;
     expect(() => rememberCheckpoint(checkpoint, storage)).not.toThrow();
   });
 });

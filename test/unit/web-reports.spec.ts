@@ -1,5 +1,11 @@
 import { barLengths, FULL_BAR } from '../../web/src/reports/bar-scale';
-import { defaultMeasure, measureKey, measuresOf, measureValue, type SummaryRow } from '../../web/src/reports/summary-measures';
+import {
+  defaultMeasure,
+  measureKey,
+  measuresOf,
+  measureValue,
+  type SummaryRow,
+} from '../../web/src/reports/summary-measures';
 
 describe('report bars: lengths from decimal strings, without floating point', () => {
   it('gives each value its share of the largest in thousandths', () => {
@@ -24,18 +30,46 @@ describe('report bars: lengths from decimal strings, without floating point', ()
 
 describe('report measures: one currency or one unit per chart', () => {
   const rows: SummaryRow[] = [
-    { shipments: 2, lines: 3, declaredValue: [{ currency: 'USD', amount: '1200.50' }, { currency: 'EUR', amount: '10' }], quantities: [{ unit: 'box', quantity: '40' }] },
-    { shipments: 1, lines: 1, declaredValue: [{ currency: 'USD', amount: '99.99' }], quantities: [{ unit: 'each', quantity: '2.5' }] },
+    {
+      shipments: 2,
+      lines: 3,
+      declaredValue: [
+        { currency: 'USD', amount: '1200.50' },
+        { currency: 'EUR', amount: '10' },
+      ],
+      quantities: [{ unit: 'box', quantity: '40' }],
+    },
+    {
+      shipments: 1,
+      lines: 1,
+      declaredValue: [{ currency: 'USD', amount: '99.99' }],
+      quantities: [{ unit: 'each', quantity: '2.5' }],
+    },
     { shipments: 1, lines: 2, declaredValue: [], quantities: [{ unit: 'box', quantity: '7' }] },
   ];
 
   it('offers counts, then each currency and each unit on its own', () => {
-    expect(measuresOf(rows).map(measureKey)).toEqual(['shipments', 'lines', 'value:EUR', 'value:USD', 'quantity:box', 'quantity:each']);
+    expect(measuresOf(rows).map(measureKey)).toEqual([
+      'shipments',
+      'lines',
+      'value:EUR',
+      'value:USD',
+      'quantity:box',
+      'quantity:each',
+    ]);
   });
 
   it('reads one currency’s or one unit’s figure per row, none where the row has none', () => {
-    expect(rows.map((row) => measureValue(row, { kind: 'value', currency: 'USD' }))).toEqual(['1200.50', '99.99', null]);
-    expect(rows.map((row) => measureValue(row, { kind: 'quantity', unit: 'box' }))).toEqual(['40', null, '7']);
+    expect(rows.map((row) => measureValue(row, { kind: 'value', currency: 'USD' }))).toEqual([
+      '1200.50',
+      '99.99',
+      null,
+    ]);
+    expect(rows.map((row) => measureValue(row, { kind: 'quantity', unit: 'box' }))).toEqual([
+      '40',
+      null,
+      '7',
+    ]);
     expect(rows.map((row) => measureValue(row, { kind: 'shipments' }))).toEqual(['2', '1', '1']);
   });
 

@@ -10,4 +10,6 @@ export const may = {
   writeShipments: (me: Me) => WRITERS.has(me.role),
   listOrganizations: (me: Me) => me.role !== 'partner',
   readHistory: (me: Me) => me.role !== 'partner',
+  /** The whole-log check and the export: admins and auditors (GET /audit/verify, /audit/export). */
+  verifyLog: (me: Me) => me.role === 'admin' || me.role === 'auditor',
 };

@@ -10,7 +10,8 @@ class SourceError extends Error {
 }
 
 function answer<T>({ data, response }: { data?: T; response: Response }): T {
-  if (!response.ok || data === undefined) throw new SourceError(`${response.url} answered ${response.status}`);
+  if (!response.ok || data === undefined)
+    throw new SourceError(`${response.url} answered ${response.status}`);
   return data;
 }
 
@@ -18,12 +19,17 @@ export function apiTrailSources(signal: AbortSignal): TrailSources {
   return {
     publicKey: async () => answer(await api.GET('/api/v1/audit/public-key', { signal })),
     checkpoint: async (since) => {
-      const result = await api.GET('/api/v1/audit/checkpoint', { params: { query: since === undefined ? {} : { since } }, signal });
+      const result = await api.GET('/api/v1/audit/checkpoint', {
+        params: { query: since === undefined ? {} : { since } },
+        signal,
+      });
       // 409: the log claims fewer entries than the checkpoint this browser holds.
       if (result.response.status === 409) throw new LogBehindError();
       return answer(result);
     },
     inclusion: async (seq, treeSize) =>
-      answer(await api.GET('/api/v1/audit/proof/inclusion', { params: { query: { seq, treeSize } }, signal })),
+      answer(
+        await api.GET('/api/v1/audit/proof/inclusion', { params: { query: { seq, treeSize } }, signal }),
+      ),
   };
 }

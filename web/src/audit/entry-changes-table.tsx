@@ -4,18 +4,28 @@ import { entryChanges, type FieldChange, type Leaf } from './entry-diff';
 // A creation lists every field of the new shipment; beyond this many rows the rest folds away.
 const SHOWN_ROWS = 12;
 
-/** What one audit entry changed, as a table of field, before and after. */
+/**
+ * What one audit entry changed: field, before and after; or, when everything was new (a creation),
+ * field and value.
+ */
 export function EntryChangesTable({ entry }: { entry: { action: string; before: unknown; after: unknown } }) {
   const changes = entryChanges(entry);
   if (changes.length === 0) return <p className="muted">{t.trail.noChange}</p>;
+  const allNew = changes.every((change) => change.kind === 'added');
   const table = (rows: FieldChange[]) => (
     <div className="table-scroll">
-      <table className="changes">
+      <table className={`changes${allNew ? ' changes-new' : ''}`}>
         <thead>
           <tr>
             <th scope="col">{t.trail.field}</th>
-            <th scope="col">{t.trail.before}</th>
-            <th scope="col">{t.trail.after}</th>
+            {allNew ? (
+              <th scope="col">{t.trail.value}</th>
+            ) : (
+              <>
+                <th scope="col">{t.trail.before}</th>
+                <th scope="col">{t.trail.after}</th>
+              </>
+            )}
           </tr>
         </thead>
         <tbody>
@@ -24,8 +34,22 @@ export function EntryChangesTable({ entry }: { entry: { action: string; before: 
               <th scope="row" className="path">
                 {change.path}
               </th>
-              <td>{change.kind === 'added' ? <span className="muted">{t.trail.absent}</span> : leafText(change.before)}</td>
-              <td>{change.kind === 'removed' ? <span className="muted">{t.trail.absent}</span> : leafText(change.after)}</td>
+              {!allNew && (
+                <td>
+                  {change.kind === 'added' ? (
+                    <span className="muted">{t.trail.absent}</span>
+                  ) : (
+                    leafText(change.before)
+                  )}
+                </td>
+              )}
+              <td>
+                {change.kind === 'removed' ? (
+                  <span className="muted">{t.trail.absent}</span>
+                ) : (
+                  leafText(change.after)
+                )}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -16,17 +16,32 @@ interface DiffableEntry {
   after: unknown;
 }
 
-/** The changes an entry records, in the order of its `after` (then what `after` no longer has). */
+/**
+ * An event's fields that repeat what the entry already says: who recorded it (the entry's actor), when
+ * (the entry's time), which shipment, and the status move (the shipment's own `status` row shows it).
+ */
+const REPEATED = /^(event|correction)\.(actor(\.|$)|recordedAt$|shipmentId$|fromStatus$|toStatus$)/;
+
+/**
+ * The changes an entry records, in the order of its `after` (then what `after` no longer has). A field
+ * added empty (null, [] or {}) records nothing and is left out, as are an event's repeated fields.
+ */
 export function entryChanges(entry: DiffableEntry): FieldChange[] {
   const { before, after } = comparable(entry);
   const old = flatten(before);
   const now = flatten(after);
   const changes: FieldChange[] = [];
   for (const [path, value] of now) {
-    if (!old.has(path)) changes.push({ path, kind: 'added', after: value });
-    else if (old.get(path) !== value) changes.push({ path, kind: 'changed', before: old.get(path) as Leaf, after: value });
+    if (REPEATED.test(path)) continue;
+    if (!old.has(path)) {
+      if (value !== null) changes.push({ path, kind: 'added', after: value });
+    } else if (old.get(path) !== value) {
+      changes.push({ path, kind: 'changed', before: old.get(path) as Leaf, after: value });
+    }
   }
-  for (const [path, value] of old) if (!now.has(path)) changes.push({ path, kind: 'removed', before: value });
+  for (const [path, value] of old) {
+    if (!now.has(path) && !REPEATED.test(path)) changes.push({ path, kind: 'removed', before: value });
+  }
   return changes;
 }
 
@@ -37,7 +52,8 @@ export function entryChanges(entry: DiffableEntry): FieldChange[] {
  */
 function comparable({ action, before, after }: DiffableEntry): { before: unknown; after: unknown } {
   if (!isRecord(after) || !isRecord(after.shipment)) return { before, after };
-  if (action === 'shipment.event_recorded') return { before, after: { ...after.shipment, event: after.event } };
+  if (action === 'shipment.event_recorded')
+    return { before, after: { ...after.shipment, event: after.event } };
   if (action === 'shipment.event_voided') {
     return { before, after: { ...after.shipment, event: after.voidedEvent, correction: after.event } };
   }
@@ -67,5 +83,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function isLeaf(value: unknown): value is Leaf {
-  return value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+  return (
+    value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+  );
 }

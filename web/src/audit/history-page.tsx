@@ -26,7 +26,9 @@ export default function HistoryPage({ id }: { id: string }) {
 }
 
 function VerifiedHistory({ id, wholeLog }: { id: string; wholeLog: boolean }) {
-  const shipment = useResource((signal) => api.GET('/api/v1/shipments/{id}', { params: { path: { id } }, signal }), [id]);
+  const shipment = useResource(`shipment:${id}`, (signal) =>
+    api.GET('/api/v1/shipments/{idOrReference}', { params: { path: { idOrReference: id } }, signal }),
+  );
   const trail = useVerifiedTrail(id);
   if (shipment.state === 'failed') return <LoadFailure failure={shipment.failure} retry={shipment.reload} />;
   if (trail.phase === 'failed') return <LoadFailure failure={trail.failure} retry={trail.recheck} />;

@@ -17,7 +17,14 @@ interface TrailBadgeProps {
  * The verdict of this browser's own check: green when every entry is in the signed log unchanged,
  * amber while the newest are not yet sequenced, red naming each entry (and the checkpoint) that failed.
  */
-export function TrailBadge({ entries, verdict, checking, rememberedSize, onRecheck, onForget }: TrailBadgeProps) {
+export function TrailBadge({
+  entries,
+  verdict,
+  checking,
+  rememberedSize,
+  onRecheck,
+  onForget,
+}: TrailBadgeProps) {
   if (!verdict) {
     return (
       <div className="trail-badge trail-badge-checking" role="status">
@@ -31,9 +38,14 @@ export function TrailBadge({ entries, verdict, checking, rememberedSize, onReche
   const pending = verdict.entries.filter((entryVerdict) => entryVerdict.state === 'pending').length;
   const untrusted = verdict.consistency === 'inconsistent' || verdict.consistency === 'shrank';
   return (
-    <div className={`trail-badge trail-badge-${verdict.state}`} role={verdict.state === 'failed' ? 'alert' : 'status'}>
+    <div
+      className={`trail-badge trail-badge-${verdict.state}`}
+      role={verdict.state === 'failed' ? 'alert' : 'status'}
+    >
       <p className="trail-badge-title">
-        <span aria-hidden="true">{verdict.state === 'verified' ? '✔ ' : verdict.state === 'failed' ? '✖ ' : '… '}</span>
+        <span aria-hidden="true">
+          {verdict.state === 'verified' ? '✔ ' : verdict.state === 'failed' ? '✖ ' : '… '}
+        </span>
         {t.trail.badge[verdict.state]}
       </p>
       {verdict.state === 'verified' && <p>{t.trail.verifiedDetail(entries.length)}</p>}
@@ -43,18 +55,22 @@ export function TrailBadge({ entries, verdict, checking, rememberedSize, onReche
         <ul>
           {failedEntries.map(({ entry, verdict: entryVerdict }) => (
             <li key={entry.id}>
-              {t.trail.entryFailed(
-                entryVerdict.seq ?? -1,
-                t.trail.actions[entry.action] ?? entry.action,
-                dateTime(entry.recordedAt),
-                t.trail.entryProblems[(entryVerdict as Extract<EntryVerdict, { state: 'failed' }>).problem],
-              )}
+              <a href={`#entry-${entry.id}`}>
+                {t.trail.entryFailed(
+                  entryVerdict.seq ?? -1,
+                  t.trail.actions[entry.action] ?? entry.action,
+                  dateTime(entry.recordedAt),
+                  t.trail.entryProblems[(entryVerdict as Extract<EntryVerdict, { state: 'failed' }>).problem],
+                )}
+              </a>
             </li>
           ))}
         </ul>
       )}
       {untrusted && rememberedSize !== undefined && (
-        <p className="trail-badge-loud">{t.trail.consistency[verdict.consistency as 'inconsistent' | 'shrank'](rememberedSize)}</p>
+        <p className="trail-badge-loud">
+          {t.trail.consistency[verdict.consistency as 'inconsistent' | 'shrank'](rememberedSize)}
+        </p>
       )}
       {verdict.keyChanged && <p className="trail-badge-loud">{t.trail.keyChanged}</p>}
       {verdict.checkpoint && (

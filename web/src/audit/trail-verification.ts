@@ -144,7 +144,11 @@ export async function verifyTrail(
     return failed(error instanceof NoteError ? error.problem : 'note-malformed', keyChanged);
   }
   // The JSON fields are a convenience; only the signed note counts, and the two must agree.
-  if (answer.treeSize !== signed.treeSize || answer.rootHash !== bytesToBase64(signed.rootHash) || answer.origin !== signed.origin) {
+  if (
+    answer.treeSize !== signed.treeSize ||
+    answer.rootHash !== bytesToBase64(signed.rootHash) ||
+    answer.origin !== signed.origin
+  ) {
     return failed('fields-mismatch', keyChanged);
   }
 
@@ -164,7 +168,13 @@ export async function verifyTrail(
     keyChanged,
     entries: verdicts,
     remember: trusted
-      ? { origin: signed.origin, treeSize: signed.treeSize, rootHash: answer.rootHash, timestamp: answer.timestamp, verifierKey }
+      ? {
+          origin: signed.origin,
+          treeSize: signed.treeSize,
+          rootHash: answer.rootHash,
+          timestamp: answer.timestamp,
+          verifierKey,
+        }
       : remembered,
   };
 }
@@ -186,7 +196,11 @@ async function checkConsistency(
     : 'inconsistent';
 }
 
-async function verifyEntry(entry: TrailEntry, signed: SignedCheckpoint, sources: TrailSources): Promise<EntryVerdict> {
+async function verifyEntry(
+  entry: TrailEntry,
+  signed: SignedCheckpoint,
+  sources: TrailSources,
+): Promise<EntryVerdict> {
   const { id: entryId, seq } = entry;
   // Not yet sequenced, or sequenced after the checkpoint was signed: the next look will cover it.
   if (seq === null || seq >= signed.treeSize) return { entryId, seq, state: 'pending' };

@@ -14,7 +14,13 @@ export type VerifiedTrail =
    * `verdict` is undefined while the first check runs; `checking` is true while any check runs;
    * `heldBefore` is the checkpoint this browser held when the check began.
    */
-  | { phase: 'ready'; entries: HistoryEntry[]; verdict?: TrailVerdict; checking: boolean; heldBefore?: RememberedCheckpoint };
+  | {
+      phase: 'ready';
+      entries: HistoryEntry[];
+      verdict?: TrailVerdict;
+      checking: boolean;
+      heldBefore?: RememberedCheckpoint;
+    };
 
 // Entries are sequenced within about two seconds of the change; look again at that pace for a while.
 const RECHECK_MS = 2000;
@@ -40,13 +46,18 @@ export function useVerifiedTrail(shipmentId: string): VerifiedTrail & { recheck:
         setTrail({ phase: 'failed', failure: history });
         return;
       }
-      setTrail((previous) => (previous.phase === 'ready' ? { ...previous, entries: history, checking: true } : { phase: 'ready', entries: history, checking: true }));
+      setTrail((previous) =>
+        previous.phase === 'ready'
+          ? { ...previous, entries: history, checking: true }
+          : { phase: 'ready', entries: history, checking: true },
+      );
       const heldBefore = recallCheckpoint();
       const verdict = await verifyTrail(history, apiTrailSources(signal), heldBefore);
       if (signal.aborted) return;
       if (verdict.remember) rememberCheckpoint(verdict.remember);
       setTrail({ phase: 'ready', entries: history, verdict, checking: false, heldBefore });
-      if (verdict.state === 'pending' && attempt < MAX_RECHECKS) timer = setTimeout(() => void start(attempt + 1), RECHECK_MS);
+      if (verdict.state === 'pending' && attempt < MAX_RECHECKS)
+        timer = setTimeout(() => void start(attempt + 1), RECHECK_MS);
     };
     const start = (attempt: number) =>
       check(attempt).catch(() => {
@@ -69,7 +80,10 @@ async function loadHistory(id: string, signal: AbortSignal): Promise<HistoryEntr
   let cursor: string | undefined;
   do {
     const query = cursor === undefined ? { limit: PAGE_LIMIT } : { limit: PAGE_LIMIT, cursor };
-    const { data, error, response } = await api.GET('/api/v1/shipments/{id}/history', { params: { path: { id }, query }, signal });
+    const { data, error, response } = await api.GET('/api/v1/shipments/{id}/history', {
+      params: { path: { id }, query },
+      signal,
+    });
     if (!response.ok || !data) return toFailure(response.status, error);
     entries.push(...data.data);
     cursor = data.nextCursor ?? undefined;

@@ -61,7 +61,10 @@ export function WholeLogTools() {
       <p className="field-hint">{t.trail.wholeLog.downloadHint}</p>
       <ErrorAlert failure={failure} />
       {report && (
-        <div className={`alert ${report.valid ? 'alert-ok' : 'alert-error'}`} role={report.valid ? 'status' : 'alert'}>
+        <div
+          className={`alert ${report.valid ? 'alert-ok' : 'alert-error'}`}
+          role={report.valid ? 'status' : 'alert'}
+        >
           <p>
             {report.valid
               ? t.trail.wholeLog.valid(report.checked, report.treeSize)

@@ -11,7 +11,9 @@ export const FULL_BAR = 1000;
 export function barLengths(values: readonly (string | null | undefined)[]): number[] {
   const parsed = values.map((value) => (value == null ? undefined : DECIMAL.exec(value)));
   const scale = Math.max(0, ...parsed.map((match) => match?.[2]?.length ?? 0));
-  const scaled = parsed.map((match) => (match ? BigInt(`${match[1]}${(match[2] ?? '').padEnd(scale, '0')}`) : 0n));
+  const scaled = parsed.map((match) =>
+    match ? BigInt(`${match[1]}${(match[2] ?? '').padEnd(scale, '0')}`) : 0n,
+  );
   const largest = scaled.reduce((max, value) => (value > max ? value : max), 0n);
   if (largest === 0n) return scaled.map(() => 0);
   return scaled.map((value) => Number((value * BigInt(FULL_BAR)) / largest));

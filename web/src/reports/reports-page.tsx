@@ -1,6 +1,7 @@
 import './reports.css';
 import { useId, useState, type FormEvent } from 'react';
 import { api } from '../api/client';
+import type { paths } from '../api/schema.gen';
 import { NETWORK_FAILURE, toFailure, type ApiFailure } from '../api/problem';
 import { useResource } from '../api/use-resource';
 import { locale, t } from '../i18n';
@@ -12,7 +13,17 @@ import { SummaryChart } from './summary-chart';
 
 export const GROUPINGS = ['donor', 'recipient', 'status', 'category', 'destinationCountry', 'month'] as const;
 type Grouping = (typeof GROUPINGS)[number];
-const STATUSES = ['planned', 'dispatched', 'in_transit', 'held', 'arrived', 'partially_delivered', 'delivered', 'cancelled', 'lost'];
+const STATUSES = [
+  'planned',
+  'dispatched',
+  'in_transit',
+  'held',
+  'arrived',
+  'partially_delivered',
+  'delivered',
+  'cancelled',
+  'lost',
+];
 
 /** The list's filters, as the summary and the export take them; empty means "any". */
 interface Filters {
@@ -25,14 +36,39 @@ interface Filters {
   createdTo: string;
 }
 
-const NO_FILTERS: Filters = { status: '', category: '', destinationCountry: '', emergency: '', q: '', createdFrom: '', createdTo: '' };
+const NO_FILTERS: Filters = {
+  status: '',
+  category: '',
+  destinationCountry: '',
+  emergency: '',
+  q: '',
+  createdFrom: '',
+  createdTo: '',
+};
+
+/** The shipment filters as the summary (and the export) take them, straight from the contract. */
+type FilterQuery = Omit<
+  NonNullable<paths['/api/v1/reports/summary']['get']['parameters']['query']>,
+  'groupBy'
+>;
 
 /** Only the filters given, so the query names nothing the reader left empty. */
-function filterQuery(filters: Filters) {
-  const given = Object.entries(filters).filter(([, value]) => value.trim() !== '');
-  const query = Object.fromEntries(given.map(([name, value]) => [name, value.trim()])) as Partial<Filters>;
-  if (query.destinationCountry) query.destinationCountry = query.destinationCountry.toUpperCase();
-  return query;
+function filterQuery(filters: Filters): FilterQuery {
+  const given = (value: string) => (value.trim() === '' ? undefined : value.trim());
+  const query: FilterQuery = {
+    // The select offers the contract's statuses and categories only.
+    status:
+      given(filters.status) === undefined
+        ? undefined
+        : [filters.status as NonNullable<FilterQuery['status']>[number]],
+    category: given(filters.category) as FilterQuery['category'],
+    destinationCountry: given(filters.destinationCountry)?.toUpperCase(),
+    emergency: given(filters.emergency),
+    q: given(filters.q),
+    createdFrom: given(filters.createdFrom),
+    createdTo: given(filters.createdTo),
+  };
+  return Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined)) as FilterQuery;
 }
 
 /**
@@ -45,9 +81,8 @@ export default function ReportsPage() {
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
   const [applied, setApplied] = useState<Filters>(NO_FILTERS);
   const query = filterQuery(applied);
-  const summary = useResource(
-    (signal) => api.GET('/api/v1/reports/summary', { params: { query: { groupBy, ...query } }, signal }),
-    [groupBy, JSON.stringify(query)],
+  const summary = useResource(`summary:${groupBy}:${JSON.stringify(query)}`, (signal) =>
+    api.GET('/api/v1/reports/summary', { params: { query: { groupBy, ...query } }, signal }),
   );
 
   const apply = (event: FormEvent) => {
@@ -60,22 +95,71 @@ export default function ReportsPage() {
       <PageTitle title={t.reports.title}>{t.reports.title}</PageTitle>
       <form className="panel" onSubmit={apply} aria-label={t.reports.filters}>
         <div className="grid">
-          <Select label={t.reports.groupBy} value={groupBy} onChange={(value) => setGroupBy(value as Grouping)}
-            options={GROUPINGS.map((grouping) => [grouping, t.reports.groupings[grouping]])} />
-          <Select label={t.shipments.status} value={draft.status} onChange={(status) => setDraft({ ...draft, status })}
-            options={[['', t.shipments.anyStatus], ...STATUSES.map((status): [string, string] => [status, t.status[status] ?? status])]} />
-          <Select label={t.shipment.category} value={draft.category} onChange={(category) => setDraft({ ...draft, category })}
-            options={[['', t.reports.anyCategory], ...Object.entries(t.vocabulary.category)]} />
-          <Text label={t.shipments.destination} hint={t.shipments.destinationHint} value={draft.destinationCountry}
-            onChange={(destinationCountry) => setDraft({ ...draft, destinationCountry })} maxLength={2} />
-          <Text label={t.shipments.emergency} value={draft.emergency} onChange={(emergency) => setDraft({ ...draft, emergency })} />
-          <Text label={t.shipments.text} hint={t.shipments.textHint} value={draft.q} onChange={(q) => setDraft({ ...draft, q })} />
-          <Text label={t.reports.createdFrom} type="date" value={draft.createdFrom} onChange={(createdFrom) => setDraft({ ...draft, createdFrom })} />
-          <Text label={t.reports.createdTo} type="date" value={draft.createdTo} onChange={(createdTo) => setDraft({ ...draft, createdTo })} />
+          <Select
+            label={t.reports.groupBy}
+            value={groupBy}
+            onChange={(value) => setGroupBy(value as Grouping)}
+            options={GROUPINGS.map((grouping) => [grouping, t.reports.groupings[grouping]])}
+          />
+          <Select
+            label={t.shipments.status}
+            value={draft.status}
+            onChange={(status) => setDraft({ ...draft, status })}
+            options={[
+              ['', t.shipments.anyStatus],
+              ...STATUSES.map((status): [string, string] => [status, t.status[status] ?? status]),
+            ]}
+          />
+          <Select
+            label={t.shipment.category}
+            value={draft.category}
+            onChange={(category) => setDraft({ ...draft, category })}
+            options={[['', t.reports.anyCategory], ...Object.entries(t.vocabulary.category)]}
+          />
+          <Text
+            label={t.shipments.destination}
+            hint={t.shipments.destinationHint}
+            value={draft.destinationCountry}
+            onChange={(destinationCountry) => setDraft({ ...draft, destinationCountry })}
+            maxLength={2}
+          />
+          <Text
+            label={t.shipments.emergency}
+            value={draft.emergency}
+            onChange={(emergency) => setDraft({ ...draft, emergency })}
+          />
+          <Text
+            label={t.shipments.text}
+            hint={t.shipments.textHint}
+            value={draft.q}
+            onChange={(q) => setDraft({ ...draft, q })}
+          />
+          <Text
+            label={t.reports.createdFrom}
+            type="date"
+            value={draft.createdFrom}
+            onChange={(createdFrom) => setDraft({ ...draft, createdFrom })}
+          />
+          <Text
+            label={t.reports.createdTo}
+            type="date"
+            value={draft.createdTo}
+            onChange={(createdTo) => setDraft({ ...draft, createdTo })}
+          />
         </div>
         <div className="form-actions">
-          <button type="submit" className="primary">{t.shipments.apply}</button>
-          <button type="button" onClick={() => { setDraft(NO_FILTERS); setApplied(NO_FILTERS); }}>{t.shipments.clear}</button>
+          <button type="submit" className="primary">
+            {t.shipments.apply}
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              setDraft(NO_FILTERS);
+              setApplied(NO_FILTERS);
+            }}
+          >
+            {t.shipments.clear}
+          </button>
         </div>
       </form>
       <Downloads query={query} />
@@ -86,7 +170,14 @@ export default function ReportsPage() {
   );
 }
 
-type Row = { key: string; label: string; shipments: number; lines: number; declaredValue: { currency: string; amount: string }[]; quantities: { unit: string; quantity: string }[] };
+type Row = {
+  key: string;
+  label: string;
+  shipments: number;
+  lines: number;
+  declaredValue: { currency: string; amount: string }[];
+  quantities: { unit: string; quantity: string }[];
+};
 
 function Summary({ groupBy, rows }: { groupBy: Grouping; rows: Row[] }) {
   if (rows.length === 0) return <p>{t.reports.empty}</p>;
@@ -100,10 +191,18 @@ function Summary({ groupBy, rows }: { groupBy: Grouping; rows: Row[] }) {
           <thead>
             <tr>
               <th scope="col">{t.reports.groupings[groupBy]}</th>
-              <th scope="col" className="number">{t.reports.shipments}</th>
-              <th scope="col" className="number">{t.reports.lines}</th>
-              <th scope="col" className="number">{t.reports.declaredValue}</th>
-              <th scope="col" className="number">{t.reports.quantities}</th>
+              <th scope="col" className="number">
+                {t.reports.shipments}
+              </th>
+              <th scope="col" className="number">
+                {t.reports.lines}
+              </th>
+              <th scope="col" className="number">
+                {t.reports.declaredValue}
+              </th>
+              <th scope="col" className="number">
+                {t.reports.quantities}
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -113,14 +212,22 @@ function Summary({ groupBy, rows }: { groupBy: Grouping; rows: Row[] }) {
                 <td className="number">{decimal(String(row.shipments))}</td>
                 <td className="number">{decimal(String(row.lines))}</td>
                 <td className="number">
-                  {row.declaredValue.length === 0 ? <span className="muted">{t.reports.noFigure}</span> : (
-                    <ul className="figures">{row.declaredValue.map((value) => <li key={value.currency}>{money(value.amount, value.currency)}</li>)}</ul>
+                  {row.declaredValue.length === 0 ? (
+                    <span className="muted">{t.reports.noFigure}</span>
+                  ) : (
+                    <ul className="figures">
+                      {row.declaredValue.map((value) => (
+                        <li key={value.currency}>{money(value.amount, value.currency)}</li>
+                      ))}
+                    </ul>
                   )}
                 </td>
                 <td className="number">
                   <ul className="figures">
                     {row.quantities.map((quantity) => (
-                      <li key={quantity.unit}>{`${decimal(quantity.quantity)} ${t.vocabulary.unit[quantity.unit] ?? quantity.unit}`}</li>
+                      <li
+                        key={quantity.unit}
+                      >{`${decimal(quantity.quantity)} ${t.vocabulary.unit[quantity.unit] ?? quantity.unit}`}</li>
                     ))}
                   </ul>
                 </td>
@@ -163,19 +270,25 @@ function countryName(code: string): string {
 function monthName(yearMonth: string): string {
   const match = /^(\d{4})-(\d{2})$/.exec(yearMonth);
   if (!match) return yearMonth;
-  return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'long', timeZone: 'UTC' }).format(Date.UTC(Number(match[1]), Number(match[2]) - 1));
+  return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'long', timeZone: 'UTC' }).format(
+    Date.UTC(Number(match[1]), Number(match[2]) - 1),
+  );
 }
 
 /** The CSV and HXL exports of the same shipments, fetched with the token in the header and saved from memory. */
-function Downloads({ query }: { query: Partial<Filters> }) {
+function Downloads({ query }: { query: FilterQuery }) {
   const [busy, setBusy] = useState<'csv' | 'hxl' | null>(null);
   const [failure, setFailure] = useState<ApiFailure | null>(null);
   const download = async (format: 'csv' | 'hxl') => {
     setBusy(format);
     setFailure(null);
     try {
-      const { data, error, response } = await api.GET('/api/v1/shipments/export', { params: { query: { format, ...query } }, parseAs: 'blob' });
-      if (data) saveFile(data, format === 'hxl' ? 'aidtrail-shipments-hxl.csv' : 'aidtrail-shipments.csv', response);
+      const { data, error, response } = await api.GET('/api/v1/shipments/export', {
+        params: { query: { format, ...query } },
+        parseAs: 'blob',
+      });
+      if (data)
+        saveFile(data, format === 'hxl' ? 'aidtrail-shipments-hxl.csv' : 'aidtrail-shipments.csv', response);
       else setFailure(toFailure(response.status, error));
     } catch {
       setFailure(NETWORK_FAILURE);
@@ -199,25 +312,64 @@ function Downloads({ query }: { query: Partial<Filters> }) {
   );
 }
 
-function Select({ label, value, onChange, options }: { label: string; value: string; onChange: (value: string) => void; options: [string, string][] }) {
+function Select({
+  label,
+  value,
+  onChange,
+  options,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  options: [string, string][];
+}) {
   const id = useId();
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
       <select id={id} value={value} onChange={(event) => onChange(event.target.value)}>
-        {options.map(([optionValue, optionLabel]) => <option key={optionValue} value={optionValue}>{optionLabel}</option>)}
+        {options.map(([optionValue, optionLabel]) => (
+          <option key={optionValue} value={optionValue}>
+            {optionLabel}
+          </option>
+        ))}
       </select>
     </div>
   );
 }
 
-function Text({ label, hint, value, onChange, type = 'text', maxLength }: { label: string; hint?: string; value: string; onChange: (value: string) => void; type?: string; maxLength?: number }) {
+function Text({
+  label,
+  hint,
+  value,
+  onChange,
+  type = 'text',
+  maxLength,
+}: {
+  label: string;
+  hint?: string;
+  value: string;
+  onChange: (value: string) => void;
+  type?: string;
+  maxLength?: number;
+}) {
   const id = useId();
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input id={id} type={type} value={value} maxLength={maxLength} onChange={(event) => onChange(event.target.value)} aria-describedby={hint ? `${id}-hint` : undefined} />
-      {hint && <p className="field-hint" id={`${id}-hint`}>{hint}</p>}
+      <input
+        id={id}
+        type={type}
+        value={value}
+        maxLength={maxLength}
+        onChange={(event) => onChange(event.target.value)}
+        aria-describedby={hint ? `${id}-hint` : undefined}
+      />
+      {hint && (
+        <p className="field-hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
     </div>
   );
 }

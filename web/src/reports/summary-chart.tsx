@@ -2,10 +2,18 @@ import { useId, useState } from 'react';
 import { t } from '../i18n';
 import { decimal } from '../ui/locale-format';
 import { barLengths, FULL_BAR } from './bar-scale';
-import { defaultMeasure, measureKey, measuresOf, measureValue, type Measure, type SummaryRow } from './summary-measures';
+import {
+  defaultMeasure,
+  measureKey,
+  measuresOf,
+  measureValue,
+  type Measure,
+  type SummaryRow,
+} from './summary-measures';
 
 interface ChartRow extends SummaryRow {
   key: string;
+  label: string;
 }
 
 /**
@@ -23,7 +31,11 @@ export function SummaryChart({ rows, labelOf }: { rows: ChartRow[]; labelOf: (ro
     <figure className="chart">
       <div className="field chart-chooser">
         <label htmlFor={chooserId}>{t.reports.chartMeasure}</label>
-        <select id={chooserId} value={measureKey(measure)} onChange={(event) => setChosen(event.target.value)}>
+        <select
+          id={chooserId}
+          value={measureKey(measure)}
+          onChange={(event) => setChosen(event.target.value)}
+        >
           {measures.map((option) => (
             <option key={measureKey(option)} value={measureKey(option)}>
               {measureLabel(option)}
