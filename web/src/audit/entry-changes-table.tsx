@@ -1,3 +1,4 @@
+import { Fragment } from 'react';
 import { t } from '../i18n';
 import { entryChanges, type FieldChange, type Leaf } from './entry-diff';
 
@@ -32,7 +33,7 @@ export function EntryChangesTable({ entry }: { entry: { action: string; before: 
           {rows.map((change) => (
             <tr key={change.path} className={`change-${change.kind}`}>
               <th scope="row" className="path">
-                {change.path}
+                <PathText path={change.path} />
               </th>
               {!allNew && (
                 <td>
@@ -66,6 +67,16 @@ export function EntryChangesTable({ entry }: { entry: { action: string; before: 
       </details>
     </>
   );
+}
+
+/** A field path that may wrap after each dot (`destination.<wbr>countryCode`), not inside a name. */
+function PathText({ path }: { path: string }) {
+  return path.split(/(?<=\.)/).map((part, i) => (
+    <Fragment key={i}>
+      {part}
+      <wbr />
+    </Fragment>
+  ));
 }
 
 /** A served value as text, exactly as served (decimal strings stay as they are). */

@@ -185,57 +185,59 @@ function Summary({ groupBy, rows }: { groupBy: Grouping; rows: Row[] }) {
   return (
     <>
       <h2>{t.reports.tableTitle(t.reports.groupings[groupBy])}</h2>
-      <div className="table-scroll">
-        <table className="summary-table">
-          <caption className="visually-hidden">{t.reports.tableTitle(t.reports.groupings[groupBy])}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t.reports.groupings[groupBy]}</th>
-              <th scope="col" className="number">
-                {t.reports.shipments}
+      {/* Explicit roles: at phone width the rows become cards (CSS), and a table styled so keeps its semantics only this way. */}
+      <table className="summary-table" role="table">
+        <caption className="visually-hidden">{t.reports.tableTitle(t.reports.groupings[groupBy])}</caption>
+        <thead role="rowgroup">
+          <tr role="row">
+            <th scope="col" role="columnheader">
+              {t.reports.groupings[groupBy]}
+            </th>
+            {[t.reports.shipments, t.reports.lines, t.reports.declaredValue, t.reports.quantities].map(
+              (heading) => (
+                <th key={heading} scope="col" role="columnheader" className="number">
+                  {heading}
+                </th>
+              ),
+            )}
+          </tr>
+        </thead>
+        <tbody role="rowgroup">
+          {rows.map((row) => (
+            <tr key={row.key} role="row">
+              <th scope="row" role="rowheader">
+                {labelOf(row)}
               </th>
-              <th scope="col" className="number">
-                {t.reports.lines}
-              </th>
-              <th scope="col" className="number">
-                {t.reports.declaredValue}
-              </th>
-              <th scope="col" className="number">
-                {t.reports.quantities}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr key={row.key}>
-                <th scope="row">{labelOf(row)}</th>
-                <td className="number">{decimal(String(row.shipments))}</td>
-                <td className="number">{decimal(String(row.lines))}</td>
-                <td className="number">
-                  {row.declaredValue.length === 0 ? (
-                    <span className="muted">{t.reports.noFigure}</span>
-                  ) : (
-                    <ul className="figures">
-                      {row.declaredValue.map((value) => (
-                        <li key={value.currency}>{money(value.amount, value.currency)}</li>
-                      ))}
-                    </ul>
-                  )}
-                </td>
-                <td className="number">
+              <td role="cell" className="number" data-label={t.reports.shipments}>
+                {decimal(String(row.shipments))}
+              </td>
+              <td role="cell" className="number" data-label={t.reports.lines}>
+                {decimal(String(row.lines))}
+              </td>
+              <td role="cell" className="number" data-label={t.reports.declaredValue}>
+                {row.declaredValue.length === 0 ? (
+                  <span className="muted">{t.reports.noFigure}</span>
+                ) : (
                   <ul className="figures">
-                    {row.quantities.map((quantity) => (
-                      <li
-                        key={quantity.unit}
-                      >{`${decimal(quantity.quantity)} ${t.vocabulary.unit[quantity.unit] ?? quantity.unit}`}</li>
+                    {row.declaredValue.map((value) => (
+                      <li key={value.currency}>{money(value.amount, value.currency)}</li>
                     ))}
                   </ul>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+                )}
+              </td>
+              <td role="cell" className="number" data-label={t.reports.quantities}>
+                <ul className="figures">
+                  {row.quantities.map((quantity) => (
+                    <li key={quantity.unit}>
+                      {`${decimal(quantity.quantity)} ${t.vocabulary.unit[quantity.unit] ?? quantity.unit}`}
+                    </li>
+                  ))}
+                </ul>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
       <h2>{t.reports.chartTitle}</h2>
       <SummaryChart key={groupBy} rows={rows} labelOf={labelOf} />
     </>
