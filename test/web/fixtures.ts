@@ -23,7 +23,6 @@ interface TestFixtures {
  */
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   service: [
-    // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
       const service = await startService();
       await use(service);
