@@ -2,18 +2,14 @@ import {
   forgetCheckpoint,
   recallCheckpoint,
   rememberCheckpoint,
+  type CheckpointStore,
 } from '../../web/src/audit/checkpoint-memory';
 
 /** localStorage's contract, in memory. */
-function memoryStorage(): Storage {
+function memoryStorage(): CheckpointStore {
   const items = new Map<string, string>();
   return {
-    get length() {
-      return items.size;
-    },
-    clear: () => items.clear(),
     getItem: (key) => items.get(key) ?? null,
-    key: (index) => [...items.keys()][index] ?? null,
     removeItem: (key) => void items.delete(key),
     setItem: (key, value) => void items.set(key, String(value)),
   };
@@ -51,12 +47,12 @@ describe('the checkpoint this browser remembers', () => {
   });
 
   it('keeps working when storage refuses to write', () => {
-    const storage = {
+    const storage: CheckpointStore = {
       ...memoryStorage(),
       setItem: () => {
         throw new Error('QuotaExceededError');
       },
-    } as Storage;
+    };
     expect(() => rememberCheckpoint(checkpoint, storage)).not.toThrow();
   });
 });

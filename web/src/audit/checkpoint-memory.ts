@@ -7,7 +7,14 @@ import type { RememberedCheckpoint } from './trail-verification';
 
 const KEY = 'aidtrail.audit.checkpoint';
 
-export function recallCheckpoint(storage: Storage = localStorage): RememberedCheckpoint | undefined {
+/** The part of the Web Storage API used here: `localStorage` in the app, a map in the unit tests. */
+export interface CheckpointStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+export function recallCheckpoint(storage: CheckpointStore): RememberedCheckpoint | undefined {
   try {
     const value: unknown = JSON.parse(storage.getItem(KEY) ?? 'null');
     return isRemembered(value) ? value : undefined;
@@ -16,7 +23,7 @@ export function recallCheckpoint(storage: Storage = localStorage): RememberedChe
   }
 }
 
-export function rememberCheckpoint(checkpoint: RememberedCheckpoint, storage: Storage = localStorage): void {
+export function rememberCheckpoint(checkpoint: RememberedCheckpoint, storage: CheckpointStore): void {
   try {
     storage.setItem(KEY, JSON.stringify(checkpoint));
   } catch {
@@ -24,7 +31,7 @@ export function rememberCheckpoint(checkpoint: RememberedCheckpoint, storage: St
   }
 }
 
-export function forgetCheckpoint(storage: Storage = localStorage): void {
+export function forgetCheckpoint(storage: CheckpointStore): void {
   try {
     storage.removeItem(KEY);
   } catch {

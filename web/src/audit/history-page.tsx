@@ -51,7 +51,7 @@ function VerifiedHistory({ id, wholeLog }: { id: string; wholeLog: boolean }) {
             rememberedSize={trail.heldBefore?.treeSize}
             onRecheck={trail.recheck}
             onForget={() => {
-              forgetCheckpoint();
+              forgetCheckpoint(localStorage);
               trail.recheck();
             }}
           />

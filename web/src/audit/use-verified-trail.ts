@@ -51,10 +51,10 @@ export function useVerifiedTrail(shipmentId: string): VerifiedTrail & { recheck:
           ? { ...previous, entries: history, checking: true }
           : { phase: 'ready', entries: history, checking: true },
       );
-      const heldBefore = recallCheckpoint();
+      const heldBefore = recallCheckpoint(localStorage);
       const verdict = await verifyTrail(history, apiTrailSources(signal), heldBefore);
       if (signal.aborted) return;
-      if (verdict.remember) rememberCheckpoint(verdict.remember);
+      if (verdict.remember) rememberCheckpoint(verdict.remember, localStorage);
       setTrail({ phase: 'ready', entries: history, verdict, checking: false, heldBefore });
       if (verdict.state === 'pending' && attempt < MAX_RECHECKS)
         timer = setTimeout(() => void start(attempt + 1), RECHECK_MS);
