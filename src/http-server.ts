@@ -1,7 +1,6 @@
 import helmet from 'helmet';
 import { RequestMethod } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { LogController, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
@@ -10,6 +9,7 @@ import { checkQueryText, parseJsonBody } from './common/json-body';
 import { Problem, PROBLEM_TYPE_BASE } from './common/problem';
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/app-config';
+import { setupOpenApi } from './http/openapi';
 import { httpRequestDuration } from './metrics/metrics';
 
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -140,14 +140,5 @@ export async function configureHttpServer(app: NestFastifyApplication): Promise<
   });
   fastify.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)));
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('AidTrail')
-      .setDescription('A verifiable ledger for humanitarian aid shipments. Contract: API.md.')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  setupOpenApi(app);
 }

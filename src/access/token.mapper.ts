@@ -1,14 +1,7 @@
+import type { TokenDto } from './dto/token.dto';
 import type { TokenRow } from './tokens.repository';
 
-export interface TokenView {
-  id: string;
-  name: string;
-  role: string;
-  organizationId: string | null;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  createdAt: string;
-}
+export type TokenView = TokenDto;
 
 /** The token as served and as audited: never the secret, never its hash. */
 export function toTokenView(row: TokenRow): TokenView {

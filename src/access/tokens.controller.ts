@@ -1,15 +1,19 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiAuthenticatedProblems, ApiProblems } from '../common/openapi/api-problems.decorator';
+import { ApiSuccess } from '../common/openapi/api-success.decorator';
 import type { RequestContext } from '../common/request-context';
 import { ShownOnce } from '../common/idempotency/idempotency.interceptor';
 import { Idempotent } from '../common/idempotency/idempotent.decorator';
 import { PageQueryDto } from '../common/page';
 import { ANY_ROLE, Ctx, Roles } from './access.decorators';
 import { CreatedTokenDto, CreateTokenDto } from './dto/create-token.dto';
+import { PrincipalDto, TokenPageDto } from './dto/token.dto';
 import { TokensService } from './tokens.service';
 
 @ApiTags('access')
 @ApiBearerAuth()
+@ApiAuthenticatedProblems()
 @Controller()
 export class TokensController {
   constructor(private readonly tokens: TokensService) {}
@@ -19,6 +23,8 @@ export class TokensController {
   @Idempotent()
   @ShownOnce('token')
   @Roles('admin')
+  @ApiSuccess({ status: 201, type: CreatedTokenDto, description: 'The token, with its secret (only here).' })
+  @ApiProblems(403, 413, 415, 422)
   create(@Ctx() context: RequestContext, @Body() body: CreateTokenDto): Promise<CreatedTokenDto> {
     return this.tokens.create(context, body);
   }
@@ -26,6 +32,8 @@ export class TokensController {
   /** Tokens, newest first, without secrets. */
   @Get('tokens')
   @Roles('admin')
+  @ApiSuccess({ type: TokenPageDto, description: 'A page of tokens.' })
+  @ApiProblems(403)
   list(@Query() query: PageQueryDto) {
     return this.tokens.list(query);
   }
@@ -34,6 +42,8 @@ export class TokensController {
   @Delete('tokens/:id')
   @Roles('admin')
   @HttpCode(204)
+  @ApiSuccess({ status: 204, description: 'Revoked.' })
+  @ApiProblems(403, 404)
   async revoke(@Ctx() context: RequestContext, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
     await this.tokens.revoke(context, id);
   }
@@ -41,6 +51,7 @@ export class TokensController {
   /** The caller's own token. */
   @Get('me')
   @Roles(...ANY_ROLE)
+  @ApiSuccess({ type: PrincipalDto, description: 'Who the token speaks for.' })
   me(@Ctx() context: RequestContext) {
     return context.principal;
   }

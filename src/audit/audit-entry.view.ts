@@ -1,21 +1,10 @@
 import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
+import type { AuditEntryDto } from './dto/audit-response.dto';
 import { leafHash } from './merkle/merkle-tree';
 
-/** An audit entry exactly as the API serves it. */
-export interface AuditEntryView {
-  seq: number | null;
-  id: string;
-  recordedAt: string;
-  action: string;
-  entityType: string;
-  entityId: string;
-  actor: { tokenId: string; name: string; role: string; organizationId: string | null };
-  requestId: string | null;
-  before: unknown;
-  after: unknown;
-  leafHash: string | null;
-}
+/** An audit entry exactly as the API serves it (the class is what the OpenAPI document shows). */
+export type AuditEntryView = AuditEntryDto;
 
 export type EntryContent = Omit<AuditEntryView, 'seq' | 'leafHash'>;
 

@@ -7,21 +7,14 @@ import { ShipmentsRepository } from '../shipments/shipments.repository';
 import { organizationScope } from '../shipments/shipment-scope';
 import { auditVerifications } from '../metrics/metrics';
 import { exportLine, type AuditEntryView } from './audit-entry.view';
+import type { CheckpointDto } from './dto/audit-response.dto';
 import { AuditFilter, AuditLogRepository, CheckpointRow, LeafRow } from './audit-log.repository';
 import { LogVerifier, VerificationReport } from './log-verifier';
 import { consistencyProofFromStore, inclusionProofFromStore } from './proofs';
 import { SigningKeyHolder } from './signing-key.holder';
 
 
-export interface CheckpointView {
-  origin: string;
-  treeSize: number;
-  /** Base64, as in the signed note. */
-  rootHash: string;
-  timestamp: string;
-  note: string;
-  consistency?: { from: number; path: string[] };
-}
+export type CheckpointView = CheckpointDto;
 
 const hex = (hashes: Buffer[]) => hashes.map((hash) => hash.toString('hex'));
 

@@ -1,5 +1,7 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiAuthenticatedProblems } from '../common/openapi/api-problems.decorator';
+import { ApiSuccess } from '../common/openapi/api-success.decorator';
 import type { FastifyReply } from 'fastify';
 import { ANY_ROLE, Ctx, Roles } from '../access/access.decorators';
 import type { RequestContext } from '../common/request-context';
@@ -11,6 +13,7 @@ const COLUMNS_DOC = MANIFEST_COLUMNS.map((column) => `\`${column.name}\` (\`${co
 
 @ApiTags('reports and exports')
 @ApiBearerAuth()
+@ApiAuthenticatedProblems()
 @Controller('shipments/export')
 export class ExportsController {
   constructor(private readonly exports: ExportsService) {}
@@ -21,8 +24,7 @@ export class ExportsController {
    */
   @Get()
   @Roles(...ANY_ROLE)
-  @ApiProduces('text/csv')
-  @ApiOkResponse({
+  @ApiSuccess({
     description:
       `RFC 4180 CSV, UTF-8 (no BOM), CRLF line ends; empty cell = no value. A header row, with \`format=hxl\` ` +
       `the HXL hashtag row under it, then one row per line item. Columns, in order (HXL tag): ${COLUMNS_DOC}. ` +

@@ -1,14 +1,18 @@
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { ApiAuthenticatedProblems, ApiProblems } from '../common/openapi/api-problems.decorator';
+import { ApiSuccess } from '../common/openapi/api-success.decorator';
 import { Ctx, Roles } from '../access/access.decorators';
 import { Idempotent } from '../common/idempotency/idempotent.decorator';
 import { Problem } from '../common/problem';
 import type { RequestContext } from '../common/request-context';
 import { MANIFEST_HEADER } from '../exports/manifest-columns';
+import { ImportResultDto } from './dto/import-result.dto';
 import { ImportResult, ImportsService } from './imports.service';
 
 @ApiTags('shipments')
 @ApiBearerAuth()
+@ApiAuthenticatedProblems()
 @Controller('shipments')
 export class ImportsController {
   constructor(private readonly imports: ImportsService) {}
@@ -24,6 +28,8 @@ export class ImportsController {
   @Idempotent()
   @Roles('admin', 'coordinator')
   @ApiConsumes('text/csv')
+  @ApiSuccess({ status: 201, type: ImportResultDto, description: 'Every shipment of the manifest, recorded.' })
+  @ApiProblems(403, 413, 415, 422)
   @ApiBody({
     description: `UTF-8 CSV. Header: ${MANIFEST_HEADER.join(',')} (required: shipmentKey, donorId, recipientId, originCountry, destinationCountry, description, category, quantity, unit).`,
     schema: { type: 'string' },

@@ -11,12 +11,10 @@ import { GENERATED_REFERENCE } from '../shipments/shipment-vocabulary';
 import { OrganizationsRepository } from '../organizations/organizations.repository';
 import { partyErrors } from '../shipments/shipment-parties';
 import { ShipmentsService } from '../shipments/shipments.service';
+import type { ImportResultDto } from './dto/import-result.dto';
 import { LINE_COLUMNS, ManifestError, ManifestGroup, readManifest } from './manifest-reader';
 
-export interface ImportResult {
-  created: number;
-  shipments: Array<{ id: string; reference: string }>;
-}
+export type ImportResult = ImportResultDto;
 
 /** A manifest error's place for a path of CreateShipmentDto: the shipment-level paths sit on the group's first row. */
 const SHIPMENT_PATHS: Record<string, string> = {

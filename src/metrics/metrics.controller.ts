@@ -1,15 +1,17 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiSuccess } from '../common/openapi/api-success.decorator';
 import { Public } from '../access/access.decorators';
 import { metricsRegistry } from './metrics';
 
-@ApiExcludeController()
+@ApiTags('operations')
 @Controller('metrics')
 export class MetricsController {
   /** Prometheus text exposition format. */
   @Get()
   @Public()
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
+  @ApiSuccess({ description: 'Prometheus text exposition format 0.0.4.', content: { 'text/plain': { schema: { type: 'string' } } } })
   metrics(): Promise<string> {
     return metricsRegistry.metrics();
   }

@@ -1,5 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiAuthenticatedProblems } from '../common/openapi/api-problems.decorator';
+import { ApiSuccess } from '../common/openapi/api-success.decorator';
 import { ANY_ROLE, Ctx, Roles } from '../access/access.decorators';
 import type { RequestContext } from '../common/request-context';
 import { SummaryReportQueryDto } from './dto/summary-report-query.dto';
@@ -8,6 +10,7 @@ import { ReportsService } from './reports.service';
 
 @ApiTags('reports and exports')
 @ApiBearerAuth()
+@ApiAuthenticatedProblems()
 @Controller('reports')
 export class ReportsController {
   constructor(private readonly reports: ReportsService) {}
@@ -22,7 +25,7 @@ export class ReportsController {
    */
   @Get('summary')
   @Roles(...ANY_ROLE)
-  @ApiOkResponse({ type: SummaryReportDto })
+  @ApiSuccess({ type: SummaryReportDto, description: 'One row per group.' })
   summary(@Ctx() context: RequestContext, @Query() query: SummaryReportQueryDto): Promise<SummaryReportDto> {
     return this.reports.summary(context, query);
   }

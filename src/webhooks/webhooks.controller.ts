@@ -11,12 +11,21 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiAuthenticatedProblems, ApiProblems } from '../common/openapi/api-problems.decorator';
+import { ApiSuccess } from '../common/openapi/api-success.decorator';
 import { Ctx, Roles } from '../access/access.decorators';
 import { ShownOnce } from '../common/idempotency/idempotency.interceptor';
 import { Idempotent } from '../common/idempotency/idempotent.decorator';
 import { PageQueryDto } from '../common/page';
 import type { RequestContext } from '../common/request-context';
-import { CreateWebhookDto, UpdateWebhookDto, WebhookDto, WebhookWithSecretDto } from './dto/webhook.dto';
+import {
+  CreateWebhookDto,
+  UpdateWebhookDto,
+  WebhookDeliveryPageDto,
+  WebhookDto,
+  WebhookPageDto,
+  WebhookWithSecretDto,
+} from './dto/webhook.dto';
 import { WebhooksService } from './webhooks.service';
 
 const MANAGERS = ['admin', 'coordinator', 'partner'] as const;
@@ -24,6 +33,7 @@ const READERS = [...MANAGERS, 'auditor'] as const;
 
 @ApiTags('webhooks')
 @ApiBearerAuth()
+@ApiAuthenticatedProblems()
 @Controller('webhooks')
 export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
@@ -36,6 +46,8 @@ export class WebhooksController {
   @Idempotent()
   @ShownOnce('secret')
   @Roles(...MANAGERS)
+  @ApiSuccess({ status: 201, type: WebhookWithSecretDto, description: 'The subscription, with its signing secret (only here).' })
+  @ApiProblems(403, 413, 415, 422)
   create(@Ctx() context: RequestContext, @Body() body: CreateWebhookDto): Promise<WebhookWithSecretDto> {
     return this.webhooks.create(context, body);
   }
@@ -43,12 +55,17 @@ export class WebhooksController {
   /** The caller's subscriptions (its organization's; every one for admins), newest first, without secrets. */
   @Get()
   @Roles(...READERS)
+  @ApiSuccess({ type: WebhookPageDto, description: 'A page of subscriptions.' })
+  @ApiProblems(403)
   list(@Ctx() context: RequestContext, @Query() query: PageQueryDto) {
     return this.webhooks.list(context, query);
   }
 
+  /** One subscription, without its secret. */
   @Get(':id')
   @Roles(...READERS)
+  @ApiSuccess({ type: WebhookDto, description: 'The subscription.' })
+  @ApiProblems(403, 404)
   get(@Ctx() context: RequestContext, @Param('id', new ParseUUIDPipe()) id: string): Promise<WebhookDto> {
     return this.webhooks.get(context, id);
   }
@@ -60,6 +77,8 @@ export class WebhooksController {
    */
   @Patch(':id')
   @Roles(...MANAGERS)
+  @ApiSuccess({ type: WebhookDto, description: 'The subscription as edited.' })
+  @ApiProblems(403, 404, 413, 415, 422)
   update(
     @Ctx() context: RequestContext,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -74,6 +93,8 @@ export class WebhooksController {
   @ShownOnce('secret')
   @HttpCode(200)
   @Roles(...MANAGERS)
+  @ApiSuccess({ type: WebhookWithSecretDto, description: 'The subscription with its new secret (only here).' })
+  @ApiProblems(403, 404)
   rotateSecret(
     @Ctx() context: RequestContext,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -85,6 +106,8 @@ export class WebhooksController {
   @Delete(':id')
   @HttpCode(204)
   @Roles(...MANAGERS)
+  @ApiSuccess({ status: 204, description: 'Deleted.' })
+  @ApiProblems(403, 404)
   async delete(@Ctx() context: RequestContext, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
     await this.webhooks.delete(context, id);
   }
@@ -92,6 +115,8 @@ export class WebhooksController {
   /** Deliveries, newest first, each with every attempt (status code, latency, error, next try). */
   @Get(':id/deliveries')
   @Roles(...READERS)
+  @ApiSuccess({ type: WebhookDeliveryPageDto, description: 'A page of deliveries.' })
+  @ApiProblems(403, 404)
   deliveries(
     @Ctx() context: RequestContext,
     @Param('id', new ParseUUIDPipe()) id: string,

@@ -1,3 +1,4 @@
+import { get as httpGet } from 'node:http';
 import { brotliDecompressSync } from 'node:zlib';
 import { startService, TestService } from '../support/service';
 
@@ -11,7 +12,8 @@ describe('web app serving', () => {
   });
   afterAll(() => service?.stop());
 
-  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${service.baseUrl}${path}`, { headers });
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    fetch(`${service.baseUrl}${path}`, { headers });
   const scriptPath = () => /<script type="module" crossorigin src="([^"]+)"/.exec(index)![1];
 
   it('answers / with index.html, revalidated every time, under a CSP without inline scripts or eval', async () => {
@@ -30,13 +32,26 @@ describe('web app serving', () => {
   it('answers a client-side address with index.html, so a reload or a shared link opens the screen', async () => {
     for (const path of ['/shipments', '/shipments/SHP-2020-000001', '/shipments/new?x=1', '/reports']) {
       const response = await get(path);
-      expect({ path, status: response.status, type: response.headers.get('content-type') }).toEqual({ path, status: 200, type: 'text/html; charset=utf-8' });
+      expect({ path, status: response.status, type: response.headers.get('content-type') }).toEqual({
+        path,
+        status: 200,
+        type: 'text/html; charset=utf-8',
+      });
       expect(await response.text()).toBe(index);
     }
   });
 
   it('keeps unknown API, docs and health paths and missing files as problem+json 404s, never index.html', async () => {
-    for (const path of ['/api/v1/nope', '/api/v2/shipments', '/api', '/health/nope', '/docs-json/x', '/metrics/x', '/assets/missing-abc123.js', '/favicon.ico']) {
+    for (const path of [
+      '/api/v1/nope',
+      '/api/v2/shipments',
+      '/api',
+      '/health/nope',
+      '/docs-json/x',
+      '/metrics/x',
+      '/assets/missing-abc123.js',
+      '/favicon.ico',
+    ]) {
       const response = await get(path);
       expect({ path, status: response.status, type: response.headers.get('content-type') }).toEqual({
         path,
@@ -58,16 +73,16 @@ describe('web app serving', () => {
     expect(plain.headers.get('content-encoding')).toBeNull();
     const source = Buffer.from(await plain.arrayBuffer());
 
-    const raw = await import('node:http');
-    const brotli = await new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
-      raw
-        .get(`${service.baseUrl}${path}`, { headers: { 'accept-encoding': 'br, gzip' } }, (response) => {
+    // fetch would inflate the body: read the bytes as sent.
+    const brotli = await new Promise<{ headers: Record<string, unknown>; body: Buffer }>(
+      (resolve, reject) => {
+        httpGet(`${service.baseUrl}${path}`, { headers: { 'accept-encoding': 'br, gzip' } }, (response) => {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           response.on('end', () => resolve({ headers: response.headers, body: Buffer.concat(chunks) }));
-        })
-        .on('error', reject);
-    });
+        }).on('error', reject);
+      },
+    );
     expect(brotli.headers['content-encoding']).toBe('br');
     expect(brotli.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(brotli.headers.vary).toMatch(/accept-encoding/i);

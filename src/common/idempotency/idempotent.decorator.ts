@@ -1,13 +1,21 @@
 import { applyDecorators, UseInterceptors } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
+import { ApiProblems } from '../openapi/api-problems.decorator';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 
 /**
- * Marks a POST route as honouring `Idempotency-Key`. Per route rather than global: an interceptor on
+ * Marks a POST route as honouring `Idempotency-Key` (and documents the key and the problems it brings:
+ * 400 malformed key, 409 same key still running, 422 same key with another body). Per route rather than global: an interceptor on
  * every GET costs measurable time (bench) for nothing.
  */
 export const Idempotent = () =>
   applyDecorators(
     UseInterceptors(IdempotencyInterceptor),
-    ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key and body within 24 h: the first response is replayed' }),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description: 'Same key and body within 24 h: the first response is replayed (with Idempotent-Replayed: true)',
+      schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$', example: 'az-ua-2020-06' },
+    }),
+    ApiProblems(400, 409, 422),
   );

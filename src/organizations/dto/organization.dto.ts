@@ -1,5 +1,6 @@
-import { PartialType } from '@nestjs/swagger';
+import { ApiProperty, PartialType } from '@nestjs/swagger';
 import { IsIn, IsISO31661Alpha2, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { PageOf } from '../../common/openapi/page.dto';
 import { PageQueryDto } from '../../common/page';
 import { ORGANIZATION_TYPES, type OrganizationType } from '../organization.entity';
 
@@ -33,12 +34,30 @@ export class ListOrganizationsQueryDto extends PageQueryDto {
 }
 
 export class OrganizationDto {
+  @ApiProperty({ format: 'uuid' })
   id: string;
+
+  @ApiProperty({ example: 'Ministry of Health of Ukraine' })
   name: string;
+
   type: OrganizationType;
+
+  /** ISO 3166-1 alpha-2. */
+  @ApiProperty({ type: String, nullable: true, example: 'UA' })
   countryCode: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'XM-DAC-41114' })
   iatiIdentifier: string | null;
+
+  /** Goes up by one with every edit; the ETag is `"<version>"`. */
+  @ApiProperty({ type: 'integer', example: 1 })
   version: number;
+
+  @ApiProperty({ format: 'date-time' })
   createdAt: string;
+
+  @ApiProperty({ format: 'date-time' })
   updatedAt: string;
 }
+
+export class OrganizationPageDto extends PageOf(OrganizationDto) {}

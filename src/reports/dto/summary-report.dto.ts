@@ -1,13 +1,16 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ApiDecimal } from '../../common/openapi/api-decimal.decorator';
+
 export class CurrencyAmountDto {
   /** ISO 4217 code. */
   currency!: string;
-  /** Decimal string: the sum of quantity × unit value over the group's lines in this currency. */
+  @ApiDecimal({ example: '265000.00', description: "The sum of quantity × unit value over the group's lines in this currency." })
   amount!: string;
 }
 
 export class UnitQuantityDto {
   unit!: string;
-  /** Decimal string: the sum of the group's line quantities in this unit. */
+  @ApiDecimal({ example: '510200', description: "The sum of the group's line quantities in this unit." })
   quantity!: string;
 }
 
@@ -17,8 +20,10 @@ export class SummaryRowDto {
   /** The organization's name; otherwise the key itself. */
   label!: string;
   /** Distinct shipments in the group. */
+  @ApiProperty({ type: 'integer', minimum: 0, example: 1 })
   shipments!: number;
   /** Line items in the group. */
+  @ApiProperty({ type: 'integer', minimum: 0, example: 4 })
   lines!: number;
   /** Per currency, never converted nor added across currencies; lines without a unit value count in none. */
   declaredValue!: CurrencyAmountDto[];

@@ -1,3 +1,7 @@
+import type { Schemas } from './client';
+
+type Problem = Schemas['ProblemDto'];
+
 /**
  * An API failure as the screens need it: the HTTP status, the problem+json title and detail, the field
  * errors by `path` (`items[2].quantity`) and, for a CSV import, the `{row, column, message}` errors.
@@ -7,27 +11,23 @@ export interface ApiFailure {
   title?: string;
   detail?: string;
   fieldErrors: Record<string, string>;
-  rowErrors: Array<{ row: number; column?: string; message: string }>;
+  rowErrors: Array<Pick<Schemas['ProblemErrorDto'], 'row' | 'column' | 'message'>>;
 }
 
-/** Reads whatever the client handed back (a problem+json body, or nothing when the network failed). */
+function isProblem(body: unknown): body is Problem {
+  return typeof body === 'object' && body !== null && typeof (body as Problem).status === 'number';
+}
+
+/** Reads what the client handed back: a problem+json body, or anything else (a proxy's HTML page). */
 export function toFailure(status: number, body: unknown): ApiFailure {
-  const problem = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-  const errors = Array.isArray(problem.errors) ? (problem.errors as Array<Record<string, unknown>>) : [];
+  if (!isProblem(body)) return { status, fieldErrors: {}, rowErrors: [] };
   const fieldErrors: Record<string, string> = {};
   const rowErrors: ApiFailure['rowErrors'] = [];
-  for (const error of errors) {
-    const message = String(error.message ?? '');
-    if (typeof error.row === 'number') rowErrors.push({ row: error.row, column: typeof error.column === 'string' ? error.column : undefined, message });
-    else if (typeof error.path === 'string') fieldErrors[error.path] = fieldErrors[error.path] ? `${fieldErrors[error.path]}; ${message}` : message;
+  for (const error of body.errors ?? []) {
+    if (typeof error.row === 'number') rowErrors.push({ row: error.row, column: error.column, message: error.message });
+    else if (error.path !== undefined) fieldErrors[error.path] = fieldErrors[error.path] ? `${fieldErrors[error.path]}; ${error.message}` : error.message;
   }
-  return {
-    status,
-    title: typeof problem.title === 'string' ? problem.title : undefined,
-    detail: typeof problem.detail === 'string' ? problem.detail : undefined,
-    fieldErrors,
-    rowErrors,
-  };
+  return { status, title: body.title, detail: body.detail, fieldErrors, rowErrors };
 }
 
 /** A request that never got an answer (offline, connection dropped). */

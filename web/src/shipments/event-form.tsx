@@ -7,7 +7,7 @@ import { failureMessage } from '../ui/states';
 import { subtractDecimals } from '../ui/format';
 import { decimal } from '../ui/locale-format';
 import type { Shipment } from './shipment-page';
-import { NEXT_EVENTS, RECEIPT_EVENTS } from './vocabulary';
+import { NEXT_EVENTS, RECEIPT_EVENTS, type EventType } from './vocabulary';
 
 interface Draft {
   type: string;
@@ -48,7 +48,7 @@ export function EventForm({ shipment, onRecorded }: { shipment: Shipment; onReco
     event.preventDefault();
     const location = draft.countryCode.trim() || draft.placeName.trim() ? { countryCode: draft.countryCode.trim().toUpperCase() || undefined, name: draft.placeName.trim() || undefined } : undefined;
     const body = {
-      type: draft.type as 'dispatched',
+      type: draft.type as EventType,
       occurredAt: draft.occurredAt ? new Date(draft.occurredAt).toISOString() : undefined,
       location,
       note: draft.note.trim() || undefined,

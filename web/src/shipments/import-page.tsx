@@ -26,14 +26,13 @@ export function ImportPage() {
     const csv = await file.text();
     const done = await submit((key) =>
       api.POST('/api/v1/shipments/import', {
-        params: { header: { 'Idempotency-Key': key } },
-        body: csv as never,
-        bodySerializer: (body: unknown) => body as string,
-        headers: { 'content-type': 'text/csv' },
+        params: { header: { 'Idempotency-Key': key, 'content-type': 'text/csv' } },
+        body: csv,
+        bodySerializer: (body) => body,
       }),
     );
     if (done?.data) {
-      setImported(done.data as Imported);
+      setImported(done.data);
       renew();
     }
   }

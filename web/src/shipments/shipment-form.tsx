@@ -5,7 +5,7 @@ import { Field } from '../ui/field';
 import { failureMessage } from '../ui/states';
 import type { Organization } from './organizations';
 import type { Shipment } from './shipment-page';
-import { CATEGORIES, PRIORITIES, TRANSPORT_MODES, UNITS } from './vocabulary';
+import { CATEGORIES, PRIORITIES, TRANSPORT_MODES, UNITS, type Category, type Priority, type TransportMode, type Unit } from './vocabulary';
 
 export interface LineDraft {
   key: number;
@@ -110,16 +110,16 @@ export function bodyOf(draft: ShipmentDraft) {
     partnerIds: draft.partnerIds,
     origin: { countryCode: draft.originCountry.trim().toUpperCase(), location: text(draft.originLocation) },
     destination: { countryCode: draft.destinationCountry.trim().toUpperCase(), location: text(draft.destinationLocation) },
-    transportMode: (text(draft.transportMode) as 'rail' | undefined) ?? undefined,
+    transportMode: text(draft.transportMode) as TransportMode | undefined,
     emergency: text(draft.emergency),
-    priority: draft.priority as 'standard',
+    priority: draft.priority as Priority,
     plannedDispatchDate: text(draft.plannedDispatchDate),
     expectedArrivalDate: text(draft.expectedArrivalDate),
     items: draft.items.map((line) => ({
       description: line.description.trim(),
-      category: line.category as 'ppe',
+      category: line.category as Category,
       quantity: line.quantity.trim(),
-      unit: line.unit as 'each',
+      unit: line.unit as Unit,
       unitValue: text(line.unitValue),
       currency: text(line.currency)?.toUpperCase(),
       batchNumber: text(line.batchNumber),

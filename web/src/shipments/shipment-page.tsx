@@ -201,7 +201,7 @@ function Contents({ shipment, warnedLines }: { shipment: Shipment; warnedLines: 
 
 function eventPlace(location: ShipmentEvent['location']): string {
   if (!location) return '';
-  const { name, countryCode } = location as { name?: string | null; countryCode?: string | null };
+  const { name, countryCode } = location;
   return [name, countryCode && name ? `(${countryCode})` : countryCode].filter(Boolean).join(' ');
 }
 
@@ -221,7 +221,7 @@ function Timeline({ events }: { events: ShipmentEvent[] }) {
       </thead>
       <tbody>
         {events.map((event) => {
-          const receipt = event.receipt as { receivedBy?: string } | null;
+          const receipt = event.receipt;
           return (
             <tr key={event.id} className={event.voidedAt ? 'voided' : undefined}>
               <td data-label={c.time}>{dateTime(event.occurredAt)}</td>
