@@ -110,6 +110,35 @@ test('the badge turns red and names the entry whose inclusion proof was altered 
   await screenshot(page, 'trail-failed');
 });
 
+test('an entry not yet sequenced shows as pending, and the badge turns green once it is', async ({
+  page,
+  admin,
+}) => {
+  const seed = await recordSeedCase(admin, admin.as(await createToken(admin, 'coordinator')));
+  await sequencedSeq(admin, seed.id, (entry) => entry.after.event?.type === 'delivered');
+  // The first answer shows the newest entry as the service serves it in its first second: no seq yet.
+  let answers = 0;
+  await page.route('**/api/v1/shipments/*/history?**', async (route) => {
+    const response = await route.fetch();
+    const body = await response.json();
+    answers += 1;
+    if (answers === 1) Object.assign(body.data.at(-1), { seq: null, leafHash: null });
+    await route.fulfill({ response, json: body });
+  });
+  await signIn(page, await createToken(admin, 'auditor'));
+  await page.goto(`/shipments/${seed.id}/history`);
+
+  const pending = page.getByRole('status').filter({ hasText: 'Partly verified' });
+  await expect(pending).toContainText('One change is not yet sequenced; checking again in a moment.');
+  await expect(page.locator('.trail-entry').last()).toContainText('(not yet sequenced)');
+  await expect(page.locator('.trail-entry').last()).toContainText('Pending');
+  await expect(page.getByRole('status').filter({ hasText: 'Verified in your browser' })).toBeVisible({
+    timeout: 10_000,
+  });
+  await expect(page.locator('.entry-state-verified')).toHaveCount(ENTRIES);
+  expect(answers).toBeGreaterThanOrEqual(2);
+});
+
 test('a new checkpoint is checked against the one the browser kept; a log that does not extend it is shown loudly', async ({
   page,
   admin,
