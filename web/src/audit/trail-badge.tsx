@@ -33,7 +33,7 @@ export function TrailBadge({
     );
   }
   const failedEntries = verdict.entries.flatMap((entryVerdict, i) =>
-    entryVerdict.state === 'failed' ? [{ entry: entries[i], verdict: entryVerdict }] : [],
+    isFailed(entryVerdict) ? [{ entry: entries[i], verdict: entryVerdict }] : [],
   );
   const pending = verdict.entries.filter((entryVerdict) => entryVerdict.state === 'pending').length;
   const untrusted = verdict.consistency === 'inconsistent' || verdict.consistency === 'shrank';
@@ -57,10 +57,10 @@ export function TrailBadge({
             <li key={entry.id}>
               <a href={`#entry-${entry.id}`}>
                 {t.trail.entryFailed(
-                  entryVerdict.seq ?? -1,
+                  entryVerdict.seq,
                   t.trail.actions[entry.action] ?? entry.action,
                   dateTime(entry.recordedAt),
-                  t.trail.entryProblems[(entryVerdict as Extract<EntryVerdict, { state: 'failed' }>).problem],
+                  t.trail.entryProblems[entryVerdict.problem],
                 )}
               </a>
             </li>
@@ -105,4 +105,8 @@ export function TrailBadge({
       </div>
     </div>
   );
+}
+
+function isFailed(verdict: EntryVerdict): verdict is Extract<EntryVerdict, { state: 'failed' }> {
+  return verdict.state === 'failed';
 }
