@@ -1,5 +1,7 @@
 import './reports.css';
 import { useId, useState, type FormEvent } from 'react';
+import { may } from '../access/permissions';
+import { useMe } from '../access/session';
 import { api } from '../api/client';
 import type { paths } from '../api/schema.gen';
 import { NETWORK_FAILURE, toFailure, type ApiFailure } from '../api/problem';
@@ -8,6 +10,7 @@ import { locale, t } from '../i18n';
 import { decimal, money } from '../ui/locale-format';
 import { PageTitle } from '../ui/page-title';
 import { saveFile } from '../ui/save-file';
+import { useOrganizations } from '../shipments/organizations';
 import { ErrorAlert, LoadFailure, Loading } from '../ui/states';
 import { SummaryChart } from './summary-chart';
 
@@ -28,6 +31,8 @@ const STATUSES = [
 /** The list's filters, as the summary and the export take them; empty means "any". */
 interface Filters {
   status: string;
+  donorId: string;
+  recipientId: string;
   category: string;
   destinationCountry: string;
   emergency: string;
@@ -38,6 +43,8 @@ interface Filters {
 
 const NO_FILTERS: Filters = {
   status: '',
+  donorId: '',
+  recipientId: '',
   category: '',
   destinationCountry: '',
   emergency: '',
@@ -61,6 +68,8 @@ function filterQuery(filters: Filters): FilterQuery {
       given(filters.status) === undefined
         ? undefined
         : [filters.status as NonNullable<FilterQuery['status']>[number]],
+    donorId: given(filters.donorId),
+    recipientId: given(filters.recipientId),
     category: given(filters.category) as FilterQuery['category'],
     destinationCountry: given(filters.destinationCountry)?.toUpperCase(),
     emergency: given(filters.emergency),
@@ -78,6 +87,9 @@ function filterQuery(filters: Filters): FilterQuery {
  */
 export default function ReportsPage() {
   const [groupBy, setGroupBy] = useState<Grouping>('donor');
+  const me = useMe();
+  // Partners may not list organizations; the service limits their report to their own shipments anyway.
+  const organizations = useOrganizations(may.listOrganizations(me));
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
   const [applied, setApplied] = useState<Filters>(NO_FILTERS);
   const query = filterQuery(applied);
@@ -110,6 +122,28 @@ export default function ReportsPage() {
               ...STATUSES.map((status): [string, string] => [status, t.status[status] ?? status]),
             ]}
           />
+          {may.listOrganizations(me) && (
+            <>
+              <Select
+                label={t.shipments.donor}
+                value={draft.donorId}
+                onChange={(donorId) => setDraft({ ...draft, donorId })}
+                options={[
+                  ['', t.shipments.anyOrganization],
+                  ...organizations.map((o): [string, string] => [o.id, o.name]),
+                ]}
+              />
+              <Select
+                label={t.shipments.recipient}
+                value={draft.recipientId}
+                onChange={(recipientId) => setDraft({ ...draft, recipientId })}
+                options={[
+                  ['', t.shipments.anyOrganization],
+                  ...organizations.map((o): [string, string] => [o.id, o.name]),
+                ]}
+              />
+            </>
+          )}
           <Select
             label={t.shipment.category}
             value={draft.category}
