@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import type { Api } from '../support/http';
+import { createShipment, seedParties } from '../support/builders';
 import { createToken, expect, expectNoHorizontalScroll, signIn, test } from './fixtures';
 import { recordSeedCase } from './seed-case-api';
 import { screenshot } from './screenshots';
@@ -195,4 +196,29 @@ test('a partner is offered no history, and a coordinator no whole-log tools', as
   });
   await expect(page.getByRole('button', { name: 'Verify the whole log' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Download the export' })).toHaveCount(0);
+});
+
+test('values in the trail are shown as text: a title made of markup stays characters', async ({
+  page,
+  admin,
+}) => {
+  const title = '<img src=x onerror="document.title=\'pwned\'"> & <script>alert(1)</script>';
+  const coordinator = admin.as(await createToken(admin, 'coordinator'));
+  const { donor, recipient } = await seedParties(admin);
+  const shipment = await createShipment(coordinator, donor.id, recipient.id, { title });
+  const dialogs: string[] = [];
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  await signIn(page, await createToken(admin, 'auditor'));
+  await page.goto(`/shipments/${shipment.id}/history`);
+  await expect(page.getByRole('status').filter({ hasText: 'Verified in your browser' })).toBeVisible({
+    timeout: 20_000,
+  });
+  await page.getByText(/^Show \d+ more fields$/).click();
+  await expect(page.getByRole('cell', { name: title, exact: true })).toBeVisible();
+  await expect(page.locator('.trail-entries img, .trail-entries script')).toHaveCount(0);
+  expect(dialogs).toEqual([]);
+  expect(await page.title()).not.toBe('pwned');
 });
