@@ -13,6 +13,6 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   const phone = { width: 390, height: 844 };
   await page.screenshot({ path: `${DIR}/${name}-desktop.png`, fullPage: true });
   await page.setViewportSize(phone);
-  await page.screenshot({ path: `${DIR}/${name}-phone.png`, fullPage: true });
+  await page.screenshot({ path: `${DIR}/${name}-phone.png` }); // the first screenful, as a phone shows it
   if (viewport) await page.setViewportSize(viewport);
 }

@@ -245,15 +245,17 @@ function Timeline({ events }: { events: ShipmentEvent[] }) {
               </td>
               <td data-label={c.place}>{eventPlace(event.location)}</td>
               <td data-label={c.note}>
-                <span>
-                  {event.note}
-                  {receipt?.receivedBy && (
-                    <>
-                      {event.note && <br />}
-                      {c.receiptBy(receipt.receivedBy)}
-                    </>
-                  )}
-                </span>
+                {(event.note || receipt?.receivedBy) && (
+                  <span>
+                    {event.note}
+                    {receipt?.receivedBy && (
+                      <>
+                        {event.note && <br />}
+                        {c.receiptBy(receipt.receivedBy)}
+                      </>
+                    )}
+                  </span>
+                )}
               </td>
               <td data-label={c.who}>{event.actor.name}</td>
             </tr>

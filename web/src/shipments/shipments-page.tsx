@@ -104,7 +104,7 @@ function FilterForm({ filters, organizations, showOrganizations }: { filters: Fi
     navigate(query ? `/shipments?${query}` : '/shipments');
   }
   const organizationSelect = (name: 'donorId' | 'recipientId', label: string) => (
-    <Field label={label}>
+    <Field markOptional={false} label={label}>
       {(control) => (
         <select {...control} name={name} defaultValue={filters[name] ?? ''}>
           <option value="">{t.shipments.anyOrganization}</option>
@@ -120,10 +120,10 @@ function FilterForm({ filters, organizations, showOrganizations }: { filters: Fi
   return (
     <form className="panel" onSubmit={submit} aria-label={t.shipments.filters} role="search">
       <div className="grid">
-        <Field label={t.shipments.text} hint={t.shipments.textHint}>
+        <Field markOptional={false} label={t.shipments.text} hint={t.shipments.textHint}>
           {(control) => <input {...control} name="q" type="search" defaultValue={filters.q} />}
         </Field>
-        <Field label={t.shipments.status}>
+        <Field markOptional={false} label={t.shipments.status}>
           {(control) => (
             <select {...control} name="status" defaultValue={filters.status ?? ''}>
               <option value="">{t.shipments.anyStatus}</option>
@@ -137,10 +137,10 @@ function FilterForm({ filters, organizations, showOrganizations }: { filters: Fi
         </Field>
         {showOrganizations && organizationSelect('donorId', t.shipments.donor)}
         {showOrganizations && organizationSelect('recipientId', t.shipments.recipient)}
-        <Field label={t.shipments.destination} hint={t.shipments.destinationHint}>
+        <Field markOptional={false} label={t.shipments.destination} hint={t.shipments.destinationHint}>
           {(control) => <input {...control} name="destinationCountry" maxLength={2} autoCapitalize="characters" defaultValue={filters.destinationCountry} />}
         </Field>
-        <Field label={t.shipments.emergency}>{(control) => <input {...control} name="emergency" defaultValue={filters.emergency} />}</Field>
+        <Field markOptional={false} label={t.shipments.emergency}>{(control) => <input {...control} name="emergency" defaultValue={filters.emergency} />}</Field>
       </div>
       <div className="form-actions">
         <button type="submit" className="primary">

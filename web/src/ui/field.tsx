@@ -14,12 +14,14 @@ interface FieldProps {
   error?: string;
   required?: boolean;
   className?: string;
+  /** Say "(optional)" after the label of a field that may stay empty; not where every field may (filters). */
+  markOptional?: boolean;
   /** Renders the input, select or textarea with the props that tie it to its label, hint and error. */
   children: (control: FieldControl) => ReactNode;
 }
 
 /** A labelled form control with its hint and, next to it, the API's error for its `path`. */
-export function Field({ label, hint, error, required, className, children }: FieldProps) {
+export function Field({ label, hint, error, required, className, markOptional = true, children }: FieldProps) {
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
@@ -28,7 +30,7 @@ export function Field({ label, hint, error, required, className, children }: Fie
     <div className={`field${error ? ' field-invalid' : ''}${className ? ` ${className}` : ''}`}>
       <label htmlFor={id}>
         {label}
-        {!required && <span className="field-optional"> ({t.form.optional})</span>}
+        {!required && markOptional && <span className="field-optional"> ({t.form.optional})</span>}
       </label>
       {children({ id, 'aria-describedby': describedBy, 'aria-invalid': error ? true : undefined, required })}
       {hint && (
