@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Download } from '@playwright/test';
 import { createToken, expect, expectNoHorizontalScroll, signIn, test } from './fixtures';
 import { recordSeedCase } from './seed-case-api';
@@ -88,6 +89,13 @@ test('the summary of the seed case by category: a table, a chart of one currency
   await screenshot(page, 'reports');
   await page.setViewportSize({ width: 390, height: 844 });
   await expectNoHorizontalScroll(page);
+  // At phone width the rows are cards, still a table to assistive technology.
+  await expect(ppe.getByRole('cell')).toHaveText(['1', '2', '175,000.00 USD', '510,000 each']);
+  await page
+    .getByRole('heading', { name: 'Summary by category' })
+    .evaluate((heading) => heading.scrollIntoView());
+  if (process.env.UPDATE_SCREENSHOTS === '1')
+    await page.screenshot({ path: resolve(__dirname, '../../docs/screenshots/reports-summary-phone.png') });
   expect(consoleErrors).toEqual([]);
 });
 

@@ -1,5 +1,5 @@
 import './reports.css';
-import { useId, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { may } from '../access/permissions';
 import { useMe } from '../access/session';
 import { api } from '../api/client';
@@ -11,6 +11,7 @@ import { decimal, money } from '../ui/locale-format';
 import { PageTitle } from '../ui/page-title';
 import { saveFile } from '../ui/save-file';
 import { useOrganizations } from '../shipments/organizations';
+import { Field } from '../ui/field';
 import { ErrorAlert, LoadFailure, Loading } from '../ui/states';
 import { SummaryChart } from './summary-chart';
 
@@ -348,6 +349,7 @@ function Downloads({ query }: { query: FilterQuery }) {
   );
 }
 
+/** A filter's select: labelled through the shared Field, without "(optional)" (every filter is). */
 function Select({
   label,
   value,
@@ -359,18 +361,18 @@ function Select({
   onChange: (value: string) => void;
   options: [string, string][];
 }) {
-  const id = useId();
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <select id={id} value={value} onChange={(event) => onChange(event.target.value)}>
-        {options.map(([optionValue, optionLabel]) => (
-          <option key={optionValue} value={optionValue}>
-            {optionLabel}
-          </option>
-        ))}
-      </select>
-    </div>
+    <Field label={label} markOptional={false}>
+      {(control) => (
+        <select {...control} value={value} onChange={(event) => onChange(event.target.value)}>
+          {options.map(([optionValue, optionLabel]) => (
+            <option key={optionValue} value={optionValue}>
+              {optionLabel}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
   );
 }
 
@@ -389,23 +391,17 @@ function Text({
   type?: string;
   maxLength?: number;
 }) {
-  const id = useId();
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        type={type}
-        value={value}
-        maxLength={maxLength}
-        onChange={(event) => onChange(event.target.value)}
-        aria-describedby={hint ? `${id}-hint` : undefined}
-      />
-      {hint && (
-        <p className="field-hint" id={`${id}-hint`}>
-          {hint}
-        </p>
+    <Field label={label} hint={hint} markOptional={false}>
+      {(control) => (
+        <input
+          {...control}
+          type={type}
+          value={value}
+          maxLength={maxLength}
+          onChange={(event) => onChange(event.target.value)}
+        />
       )}
-    </div>
+    </Field>
   );
 }
