@@ -118,7 +118,7 @@ function FilterForm({ filters, organizations, showOrganizations }: { filters: Fi
     </Field>
   );
   return (
-    <form className="panel" onSubmit={submit} aria-label={t.shipments.filters} role="search">
+    <form className="panel filters" onSubmit={submit} aria-label={t.shipments.filters} role="search">
       <div className="grid">
         <Field markOptional={false} label={t.shipments.text} hint={t.shipments.textHint}>
           {(control) => <input {...control} name="q" type="search" defaultValue={filters.q} />}
