@@ -258,6 +258,12 @@ export const en = {
       'Every change to this shipment, as the audit log recorded it. Your browser checks each entry against the log’s signed checkpoint itself, without taking the service’s word for it.',
     backToShipment: 'Back to the shipment',
     entriesTitle: 'Changes, oldest first',
+    seeHistory: 'See the history',
+    summaryVerified: (entries: number, treeSize: number, signedAt: string) =>
+      `${entries === 1 ? 'Its change is' : `All ${entries} of its changes are`} in the signed log (${treeSize} entries, checkpoint of ${signedAt}).`,
+    summaryFailed: (entries: number) =>
+      entries === 0 ? 'The log’s checkpoint does not check out.' : entries === 1 ? 'One change does not check out.' : `${entries} changes do not check out.`,
+    summaryUnavailable: 'The history could not be verified just now.',
     empty: 'No changes recorded yet.',
     verifying: 'Verifying in your browser…',
     recheck: 'Check again',

@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react';
 import { Link } from 'wouter';
 import { api, type ResponseBody } from '../api/client';
 import { useResource } from '../api/use-resource';
@@ -11,6 +12,9 @@ import { StatusBadge } from '../ui/status-badge';
 import { EventForm } from './event-form';
 import { VoidEventForm } from './void-event-form';
 import { NEXT_EVENTS } from './vocabulary';
+
+// The browser's own check of the trail, on demand: its code is not part of the first screen.
+const TrailSummary = lazy(() => import('../audit/trail-summary'));
 
 export type Shipment = ResponseBody<'/api/v1/shipments/{idOrReference}', 'get'>;
 export type ShipmentEvent = ResponseBody<'/api/v1/shipments/{id}/events', 'get'>['data'][number];
@@ -69,6 +73,12 @@ export function ShipmentPage({ id }: { id: string }) {
           </Link>
         )}
       </nav>
+      {may.readHistory(me) && (
+        <Suspense fallback={null}>
+          {/* Keyed by version: a change made here is verified again, pending until the log covers it. */}
+          <TrailSummary key={`${s.id}:${s.version}`} id={s.id} />
+        </Suspense>
+      )}
 
       {s.warnings.length > 0 && (
         <section className="alert alert-warning" aria-labelledby="warnings-heading">
