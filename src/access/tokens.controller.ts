@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { ApiAuthenticatedProblems, ApiProblems } from '../common/openapi/api-problems.decorator';
+import { ApiAuthenticatedProblems, ApiProblems, notFound } from '../common/openapi/api-problems.decorator';
 import { ApiSuccess } from '../common/openapi/api-success.decorator';
 import type { RequestContext } from '../common/request-context';
 import { ShownOnce } from '../common/idempotency/idempotency.interceptor';
@@ -43,7 +43,7 @@ export class TokensController {
   @Roles('admin')
   @HttpCode(204)
   @ApiSuccess({ status: 204, description: 'Revoked.' })
-  @ApiProblems(403, 404)
+  @ApiProblems(403, notFound('Token'))
   async revoke(@Ctx() context: RequestContext, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
     await this.tokens.revoke(context, id);
   }

@@ -39,7 +39,11 @@ export class AuditController {
   @Roles(...ANY_ROLE)
   @ApiSuccess({ type: CheckpointDto, etag: true, description: 'The latest signed checkpoint (ETag: its tree size, and `since`).' })
   @ApiSuccess({ status: 304, etag: true, description: 'If-None-Match named the current ETag: no newer checkpoint.' })
-  @ApiProblems(409)
+  @ApiProblems({
+    status: 409,
+    code: 'tree-size-ahead',
+    detail: "You hold a tree of 50 entries but the log's latest checkpoint has 42: keep your checkpoint, it is evidence.",
+  })
   async checkpoint(
     @Query() query: CheckpointQueryDto,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
@@ -67,7 +71,7 @@ export class AuditController {
   @Get('audit/proof/inclusion')
   @Roles(...ANY_ROLE)
   @ApiSuccess({ type: InclusionProofDto, description: 'The leaf hash and its audit path.' })
-  @ApiProblems(404)
+  @ApiProblems({ status: 404, code: 'not-found', detail: 'Leaf 7 was not found.' })
   inclusion(@Query() query: InclusionQueryDto) {
     return this.audit.inclusion(query.seq, query.treeSize);
   }

@@ -29,7 +29,21 @@ export class ImportsController {
   @Roles('admin', 'coordinator')
   @ApiConsumes('text/csv')
   @ApiSuccess({ status: 201, type: ImportResultDto, description: 'Every shipment of the manifest, recorded.' })
-  @ApiProblems(403, 413, 415, 422)
+  @ApiProblems(
+    {
+      status: 400,
+      code: 'invalid-manifest',
+      detail: 'The manifest has 2 errors on 1 row; nothing was imported.',
+      errors: [
+        { row: 3, column: 'quantity', message: 'must be a decimal number, as a JSON string or number (e.g. "12.50")' },
+        { row: 3, column: 'unit', message: 'must be one of the following values: each, pack, box, carton, pallet, kit, kg, tonne, litre, dose, set' },
+      ],
+    },
+    403,
+    413,
+    415,
+    422,
+  )
   @ApiBody({
     description: `UTF-8 CSV. Header: ${MANIFEST_HEADER.join(',')} (required: shipmentKey, donorId, recipientId, originCountry, destinationCountry, description, category, quantity, unit).`,
     schema: { type: 'string' },

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
-import { ApiAuthenticatedProblems, ApiProblems } from '../common/openapi/api-problems.decorator';
+import { ApiAuthenticatedProblems, ApiProblems, notFound, type ProblemCase } from '../common/openapi/api-problems.decorator';
 import { ApiSuccess } from '../common/openapi/api-success.decorator';
 import type { FastifyReply } from 'fastify';
 import { Ctx, Roles } from '../access/access.decorators';
@@ -9,6 +9,12 @@ import type { RequestContext } from '../common/request-context';
 import { CreateOrganizationDto, ListOrganizationsQueryDto, OrganizationDto, OrganizationPageDto, UpdateOrganizationDto } from './dto/organization.dto';
 import { OrganizationsService } from './organizations.service';
 import { Idempotent } from '../common/idempotency/idempotent.decorator';
+
+const DUPLICATE_NAME: ProblemCase = {
+  status: 409,
+  code: 'duplicate-name',
+  detail: 'An organization with this name already exists (names are compared case-insensitively).',
+};
 
 @ApiTags('organizations')
 @ApiBearerAuth()
@@ -22,7 +28,7 @@ export class OrganizationsController {
   @Idempotent()
   @Roles('admin', 'coordinator')
   @ApiSuccess({ status: 201, type: OrganizationDto, description: 'The organization as recorded.' })
-  @ApiProblems(403, 409, 413, 415)
+  @ApiProblems(403, DUPLICATE_NAME, 413, 415)
   create(@Ctx() context: RequestContext, @Body() body: CreateOrganizationDto): Promise<OrganizationDto> {
     return this.organizations.create(context, body);
   }
@@ -40,7 +46,7 @@ export class OrganizationsController {
   @Get(':id')
   @Roles('admin', 'coordinator', 'auditor')
   @ApiSuccess({ type: OrganizationDto, etag: true, description: 'The organization.' })
-  @ApiProblems(403, 404)
+  @ApiProblems(403, notFound('Organization'))
   async get(@Param('id', new ParseUUIDPipe()) id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<OrganizationDto> {
     const organization = await this.organizations.get(id);
     void reply.header('etag', formatEtag(organization.version));
@@ -52,7 +58,7 @@ export class OrganizationsController {
   @Roles('admin', 'coordinator')
   @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag of the version being edited; a stale one answers 412.', schema: { type: 'string', example: '"1"' } })
   @ApiSuccess({ type: OrganizationDto, etag: true, description: 'The organization as edited.' })
-  @ApiProblems(403, 404, 409, 412, 413, 415)
+  @ApiProblems(403, notFound('Organization'), DUPLICATE_NAME, 412, 413, 415)
   async update(
     @Ctx() context: RequestContext,
     @Param('id', new ParseUUIDPipe()) id: string,

@@ -47,7 +47,7 @@ export class ShipmentEventsController {
   @Idempotent()
   @Roles('admin', 'coordinator')
   @ApiSuccess({ status: 201, type: EventVoidedDto, description: 'The void event, the event voided and the shipment’s status and version.' })
-  @ApiProblems(403, 404, 409, 413, 415)
+  @ApiProblems(403, 404, { status: 409, code: 'not-voidable', detail: 'Only the latest status event can be voided; void the later ones first.' }, 413, 415)
   void(
     @Ctx() context: RequestContext,
     @Param('id') id: string,

@@ -25,7 +25,18 @@ export class ShipmentsController {
   @Idempotent()
   @Roles('admin', 'coordinator')
   @ApiSuccess({ status: 201, type: ShipmentDto, description: 'The shipment as recorded: reference, status planned, totals, warnings.' })
-  @ApiProblems(403, 409, 413, 415, 422)
+  @ApiProblems(
+    403,
+    { status: 409, code: 'duplicate-reference', detail: 'A shipment with this reference already exists.' },
+    413,
+    415,
+    {
+      status: 422,
+      code: 'unprocessable',
+      detail: 'recipientId: no organization has this id',
+      errors: [{ path: 'recipientId', message: 'no organization has this id' }],
+    },
+  )
   create(@Ctx() context: RequestContext, @Body() body: CreateShipmentDto) {
     return this.shipments.create(context, body);
   }
@@ -54,7 +65,7 @@ export class ShipmentsController {
   @Roles('admin', 'coordinator')
   @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag of the version being edited', schema: { type: 'string', example: '"1"' } })
   @ApiSuccess({ type: ShipmentDto, etag: true, description: 'The shipment as edited.' })
-  @ApiProblems(403, 404, 409, 412, 413, 415, 422, 428)
+  @ApiProblems(403, 404, { status: 409, code: 'not-editable', detail: 'A shipment can be edited only while planned; this one is dispatched.' }, 412, 413, 415, 422, 428)
   async update(
     @Ctx() context: RequestContext,
     @Param('id') id: string,

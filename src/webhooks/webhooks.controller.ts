@@ -11,7 +11,7 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { ApiAuthenticatedProblems, ApiProblems } from '../common/openapi/api-problems.decorator';
+import { ApiAuthenticatedProblems, ApiProblems, notFound } from '../common/openapi/api-problems.decorator';
 import { ApiSuccess } from '../common/openapi/api-success.decorator';
 import { Ctx, Roles } from '../access/access.decorators';
 import { ShownOnce } from '../common/idempotency/idempotency.interceptor';
@@ -65,7 +65,7 @@ export class WebhooksController {
   @Get(':id')
   @Roles(...READERS)
   @ApiSuccess({ type: WebhookDto, description: 'The subscription.' })
-  @ApiProblems(403, 404)
+  @ApiProblems(403, notFound('Webhook'))
   get(@Ctx() context: RequestContext, @Param('id', new ParseUUIDPipe()) id: string): Promise<WebhookDto> {
     return this.webhooks.get(context, id);
   }
@@ -78,7 +78,7 @@ export class WebhooksController {
   @Patch(':id')
   @Roles(...MANAGERS)
   @ApiSuccess({ type: WebhookDto, description: 'The subscription as edited.' })
-  @ApiProblems(403, 404, 413, 415, 422)
+  @ApiProblems(403, notFound('Webhook'), 413, 415, 422)
   update(
     @Ctx() context: RequestContext,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -94,7 +94,7 @@ export class WebhooksController {
   @HttpCode(200)
   @Roles(...MANAGERS)
   @ApiSuccess({ type: WebhookWithSecretDto, description: 'The subscription with its new secret (only here).' })
-  @ApiProblems(403, 404)
+  @ApiProblems(403, notFound('Webhook'))
   rotateSecret(
     @Ctx() context: RequestContext,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -107,7 +107,7 @@ export class WebhooksController {
   @HttpCode(204)
   @Roles(...MANAGERS)
   @ApiSuccess({ status: 204, description: 'Deleted.' })
-  @ApiProblems(403, 404)
+  @ApiProblems(403, notFound('Webhook'))
   async delete(@Ctx() context: RequestContext, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
     await this.webhooks.delete(context, id);
   }
@@ -116,7 +116,7 @@ export class WebhooksController {
   @Get(':id/deliveries')
   @Roles(...READERS)
   @ApiSuccess({ type: WebhookDeliveryPageDto, description: 'A page of deliveries.' })
-  @ApiProblems(403, 404)
+  @ApiProblems(403, notFound('Webhook'))
   deliveries(
     @Ctx() context: RequestContext,
     @Param('id', new ParseUUIDPipe()) id: string,

@@ -6,7 +6,7 @@ import { expectFieldError, expectProblem } from '../support/problems';
 import { startService, TestService } from '../support/service';
 
 /**
- * API.md, "Conventions" (the parts every route shares) and "Access: bearer tokens and roles", over
+ * docs/api.md, "Conventions" (the parts every route shares) and "Access: tokens, roles and scope", over
  * HTTP against the compiled service on its own database.
  */
 

@@ -5,7 +5,7 @@ import { Api, ApiResponse } from '../support/http';
 import { startService, TestService } from '../support/service';
 
 /**
- * The delivery lifecycle of API.md, end to end: the transition table, receipts, occurredAt, the
+ * The delivery lifecycle of docs/api.md, end to end: the transition table, receipts, occurredAt, the
  * timeline, voiding, racing events, organization scope and the audit entries events write.
  * The table below is the contract's, written out again on purpose: the test must not trust src/.
  */

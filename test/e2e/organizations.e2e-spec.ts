@@ -6,7 +6,7 @@ import { expectFieldError, expectProblem } from '../support/problems';
 import { startService, TestService } from '../support/service';
 
 /**
- * API.md, "Organizations", with the conventions their routes rely on (problems, lists, audit entries,
+ * Organizations (openapi.json; docs/api.md), with the conventions their routes rely on (problems, lists, audit entries,
  * Idempotency-Key), over HTTP against the compiled service on its own database.
  */
 

@@ -11,7 +11,7 @@ import {
 import { startService, TestService } from '../support/service';
 
 /**
- * The Shipments section of API.md (create, read, edit, list, scope) and the conventions it leans on:
+ * The shipments of openapi.json and docs/api.md (create, read, edit, list, scope) and the conventions it leans on:
  * problem+json with body paths, unknown fields refused, decimal strings end to end, keyset cursors,
  * Idempotency-Key, and one audit entry per change. Every refusal also checks that nothing was stored.
  */

@@ -7,7 +7,7 @@ import { expectFieldError, expectProblem } from '../support/problems';
 import { startService, TestService } from '../support/service';
 
 /**
- * Webhooks (API.md, "Reports, exports, import, webhooks") against a real receiver: a node:http server
+ * Webhooks (docs/api.md, "Webhooks") against a real receiver: a node:http server
  * in this process, reached by the service over loopback (so WEBHOOK_ALLOW_PRIVATE=true here; the
  * address guard has its own service below, with the default false).
  */

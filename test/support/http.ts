@@ -54,7 +54,8 @@ export class Api {
     const response = await fetch(url, { method, headers, body: payload, signal });
     const text = await response.text();
     let parsed: unknown = text;
-    if ((response.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
+    // application/json and +json (problem+json), not NDJSON, which is one document per line.
+    if (/^application\/(?:[\w.-]+\+)?json\b/i.test(response.headers.get('content-type') ?? '') && text) parsed = JSON.parse(text);
     return { status: response.status, headers: response.headers, body: parsed as T, text };
   }
 }

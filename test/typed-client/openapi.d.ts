@@ -811,6 +811,13 @@ export interface components {
             sha256?: string;
         };
         HealthIndicatorDto: {
+            /** @description Why it is down. */
+            message?: string;
+            /**
+             * @description How long the check took, ms.
+             * @example 4
+             */
+            responseTime?: number;
             /**
              * @example up
              * @enum {string}
@@ -1584,6 +1591,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -1732,6 +1741,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -1759,11 +1770,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "A shipment that is planned cannot become arrived; allowed next: dispatched, cancelled.",
+                     *       "detail": "You hold a tree of 50 entries but the log's latest checkpoint has 42: keep your checkpoint, it is evidence.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 409,
                      *       "title": "Conflict",
-                     *       "type": "urn:aidtrail:problem:invalid-transition"
+                     *       "type": "urn:aidtrail:problem:tree-size-ahead"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDto"];
@@ -1867,6 +1878,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -2003,6 +2016,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -2119,6 +2134,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -2146,7 +2163,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "Shipment was not found.",
+                     *       "detail": "Leaf 7 was not found.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 404,
                      *       "title": "Not Found",
@@ -2251,6 +2268,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -2363,6 +2382,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -2495,6 +2516,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -2615,6 +2638,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -2735,11 +2760,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "The request is invalid; see errors.",
+                     *       "detail": "Idempotency-Key: must be 1 to 255 printable ASCII characters",
                      *       "errors": [
                      *         {
-                     *           "message": "must be a decimal number, as a JSON string or number (e.g. \"12.50\")",
-                     *           "path": "items[0].quantity"
+                     *           "message": "must be 1 to 255 printable ASCII characters",
+                     *           "path": "Idempotency-Key"
                      *         }
                      *       ],
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
@@ -2754,6 +2779,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -2771,7 +2798,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The token's role may not do this, or its organization scope does not cover it. */
+            /**
+             * @description The token's role may not do this, or its organization scope does not cover it.
+             *
+             *     The token's role may not do this, or its organization scope does not cover it.
+             */
             403: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -2803,19 +2834,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "detail": "A shipment that is planned cannot become arrived; allowed next: dispatched, cancelled.",
-                     *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
-                     *       "status": 409,
-                     *       "title": "Conflict",
-                     *       "type": "urn:aidtrail:problem:invalid-transition"
-                     *     }
-                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The body is larger than BODY_LIMIT_BYTES. */
+            /**
+             * @description The body is larger than BODY_LIMIT_BYTES.
+             *
+             *     The body is larger than BODY_LIMIT_BYTES.
+             */
             413: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -2835,7 +2861,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The body is not of a media type this operation reads. */
+            /**
+             * @description The body is not of a media type this operation reads.
+             *
+             *     The body is not of a media type this operation reads.
+             */
             415: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -2865,13 +2895,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "The receipt exceeds what was shipped.",
-                     *       "errors": [
-                     *         {
-                     *           "message": "received + damaged (10150) exceeds the shipped quantity (10000)",
-                     *           "path": "receipt.lines[1].quantityReceived"
-                     *         }
-                     *       ],
+                     *       "detail": "This Idempotency-Key was already used with a different request.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
@@ -2980,6 +3004,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -3027,7 +3053,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "Shipment was not found.",
+                     *       "detail": "Organization was not found.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 404,
                      *       "title": "Not Found",
@@ -3143,6 +3169,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -3190,7 +3218,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "Shipment was not found.",
+                     *       "detail": "Organization was not found.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 404,
                      *       "title": "Not Found",
@@ -3210,11 +3238,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "A shipment that is planned cannot become arrived; allowed next: dispatched, cancelled.",
+                     *       "detail": "An organization with this name already exists (names are compared case-insensitively).",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 409,
                      *       "title": "Conflict",
-                     *       "type": "urn:aidtrail:problem:invalid-transition"
+                     *       "type": "urn:aidtrail:problem:duplicate-name"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDto"];
@@ -3329,6 +3357,8 @@ export interface operations {
     ReportsController_summary: {
         parameters: {
             query: {
+                /** @description One status or a comma list, e.g. `in_transit,held`. */
+                status?: ("planned" | "dispatched" | "in_transit" | "held" | "arrived" | "partially_delivered" | "delivered" | "cancelled" | "lost")[];
                 /**
                  * @description `donor`, `recipient` (key: organization id, label: its name), `status`, `category`, `destinationCountry`
                  *     (ISO 3166-1 alpha-2 code, also the label) or `month` (`YYYY-MM` of the shipment's createdAt, UTC).
@@ -3336,8 +3366,6 @@ export interface operations {
                  *     `lines`, `declaredValue` and `quantities` count only that category's lines.
                  */
                 groupBy: "donor" | "recipient" | "status" | "category" | "destinationCountry" | "month";
-                /** @description One status or a comma list, e.g. `in_transit,held`. */
-                status?: ("planned" | "dispatched" | "in_transit" | "held" | "arrived" | "partially_delivered" | "delivered" | "cancelled" | "lost")[];
                 donorId?: string;
                 recipientId?: string;
                 /** @description Shipments in which this organization is donor, recipient or partner. */
@@ -3400,6 +3428,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -3466,11 +3496,11 @@ export interface operations {
     ShipmentsController_list: {
         parameters: {
             query?: {
+                /** @description One status or a comma list, e.g. `in_transit,held`. */
+                status?: ("planned" | "dispatched" | "in_transit" | "held" | "arrived" | "partially_delivered" | "delivered" | "cancelled" | "lost")[];
                 sort?: "createdAt" | "-createdAt" | "updatedAt" | "-updatedAt";
                 limit?: number;
                 cursor?: string;
-                /** @description One status or a comma list, e.g. `in_transit,held`. */
-                status?: ("planned" | "dispatched" | "in_transit" | "held" | "arrived" | "partially_delivered" | "delivered" | "cancelled" | "lost")[];
                 donorId?: string;
                 recipientId?: string;
                 /** @description Shipments in which this organization is donor, recipient or partner. */
@@ -3533,6 +3563,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -3633,11 +3665,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "The request is invalid; see errors.",
+                     *       "detail": "Idempotency-Key: must be 1 to 255 printable ASCII characters",
                      *       "errors": [
                      *         {
-                     *           "message": "must be a decimal number, as a JSON string or number (e.g. \"12.50\")",
-                     *           "path": "items[0].quantity"
+                     *           "message": "must be 1 to 255 printable ASCII characters",
+                     *           "path": "Idempotency-Key"
                      *         }
                      *       ],
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
@@ -3652,6 +3684,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -3669,7 +3703,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The token's role may not do this, or its organization scope does not cover it. */
+            /**
+             * @description The token's role may not do this, or its organization scope does not cover it.
+             *
+             *     The token's role may not do this, or its organization scope does not cover it.
+             */
             403: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -3701,19 +3739,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "detail": "A shipment that is planned cannot become arrived; allowed next: dispatched, cancelled.",
-                     *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
-                     *       "status": 409,
-                     *       "title": "Conflict",
-                     *       "type": "urn:aidtrail:problem:invalid-transition"
-                     *     }
-                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The body is larger than BODY_LIMIT_BYTES. */
+            /**
+             * @description The body is larger than BODY_LIMIT_BYTES.
+             *
+             *     The body is larger than BODY_LIMIT_BYTES.
+             */
             413: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -3733,7 +3766,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The body is not of a media type this operation reads. */
+            /**
+             * @description The body is not of a media type this operation reads.
+             *
+             *     The body is not of a media type this operation reads.
+             */
             415: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -3765,21 +3802,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "detail": "The receipt exceeds what was shipped.",
-                     *       "errors": [
-                     *         {
-                     *           "message": "received + damaged (10150) exceeds the shipped quantity (10000)",
-                     *           "path": "receipt.lines[1].quantityReceived"
-                     *         }
-                     *       ],
-                     *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
-                     *       "status": 422,
-                     *       "title": "Unprocessable Content",
-                     *       "type": "urn:aidtrail:problem:unprocessable"
-                     *     }
-                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -3832,10 +3854,10 @@ export interface operations {
     ExportsController_export: {
         parameters: {
             query?: {
-                /** @description `csv` (default): a header row, then one row per line item. `hxl`: the same with the HXL hashtag row under the header. */
-                format?: "csv" | "hxl";
                 /** @description One status or a comma list, e.g. `in_transit,held`. */
                 status?: ("planned" | "dispatched" | "in_transit" | "held" | "arrived" | "partially_delivered" | "delivered" | "cancelled" | "lost")[];
+                /** @description `csv` (default): a header row, then one row per line item. `hxl`: the same with the HXL hashtag row under the header. */
+                format?: "csv" | "hxl";
                 donorId?: string;
                 recipientId?: string;
                 /** @description Shipments in which this organization is donor, recipient or partner. */
@@ -3898,6 +3920,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -3990,7 +4014,11 @@ export interface operations {
                     "application/json": components["schemas"]["ImportResultDto"];
                 };
             };
-            /** @description The request is invalid (validation-failed names each field in `errors`; bad-request otherwise). Nothing was stored. */
+            /**
+             * @description The request is invalid (validation-failed names each field in `errors`; bad-request otherwise). Nothing was stored.
+             *
+             *     The request is invalid (validation-failed names each field in `errors`; bad-request otherwise). Nothing was stored.
+             */
             400: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -3998,27 +4026,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "detail": "The request is invalid; see errors.",
-                     *       "errors": [
-                     *         {
-                     *           "message": "must be a decimal number, as a JSON string or number (e.g. \"12.50\")",
-                     *           "path": "items[0].quantity"
-                     *         }
-                     *       ],
-                     *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
-                     *       "status": 400,
-                     *       "title": "Bad Request",
-                     *       "type": "urn:aidtrail:problem:validation-failed"
-                     *     }
-                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -4036,7 +4051,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The token's role may not do this, or its organization scope does not cover it. */
+            /**
+             * @description The token's role may not do this, or its organization scope does not cover it.
+             *
+             *     The token's role may not do this, or its organization scope does not cover it.
+             */
             403: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -4066,17 +4085,21 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "A shipment that is planned cannot become arrived; allowed next: dispatched, cancelled.",
+                     *       "detail": "A request with this Idempotency-Key is still being processed; retry later.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 409,
                      *       "title": "Conflict",
-                     *       "type": "urn:aidtrail:problem:invalid-transition"
+                     *       "type": "urn:aidtrail:problem:idempotency-in-progress"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The body is larger than BODY_LIMIT_BYTES. */
+            /**
+             * @description The body is larger than BODY_LIMIT_BYTES.
+             *
+             *     The body is larger than BODY_LIMIT_BYTES.
+             */
             413: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -4096,7 +4119,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The body is not of a media type this operation reads. */
+            /**
+             * @description The body is not of a media type this operation reads.
+             *
+             *     The body is not of a media type this operation reads.
+             */
             415: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -4130,13 +4157,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "The receipt exceeds what was shipped.",
-                     *       "errors": [
-                     *         {
-                     *           "message": "received + damaged (10150) exceeds the shipped quantity (10000)",
-                     *           "path": "receipt.lines[1].quantityReceived"
-                     *         }
-                     *       ],
+                     *       "detail": "This Idempotency-Key was already used with a different request.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
@@ -4245,6 +4266,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -4388,6 +4411,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -4455,11 +4480,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "A shipment that is planned cannot become arrived; allowed next: dispatched, cancelled.",
+                     *       "detail": "A shipment can be edited only while planned; this one is dispatched.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 409,
                      *       "title": "Conflict",
-                     *       "type": "urn:aidtrail:problem:invalid-transition"
+                     *       "type": "urn:aidtrail:problem:not-editable"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDto"];
@@ -4673,6 +4698,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -4797,11 +4824,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "The request is invalid; see errors.",
+                     *       "detail": "Idempotency-Key: must be 1 to 255 printable ASCII characters",
                      *       "errors": [
                      *         {
-                     *           "message": "must be a decimal number, as a JSON string or number (e.g. \"12.50\")",
-                     *           "path": "items[0].quantity"
+                     *           "message": "must be 1 to 255 printable ASCII characters",
+                     *           "path": "Idempotency-Key"
                      *         }
                      *       ],
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
@@ -4816,6 +4843,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -4833,7 +4862,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The token's role may not do this, or its organization scope does not cover it. */
+            /**
+             * @description The token's role may not do this, or its organization scope does not cover it.
+             *
+             *     The token's role may not do this, or its organization scope does not cover it.
+             */
             403: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -4853,7 +4886,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not found, or not visible to this token (a partner sees only its organization’s shipments). */
+            /**
+             * @description Not found, or not visible to this token (a partner sees only its organization’s shipments).
+             *
+             *     Not found, or not visible to this token (a partner sees only its organization’s shipments).
+             */
             404: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -4887,17 +4924,21 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "A shipment that is planned cannot become arrived; allowed next: dispatched, cancelled.",
+                     *       "detail": "A request with this Idempotency-Key is still being processed; retry later.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 409,
                      *       "title": "Conflict",
-                     *       "type": "urn:aidtrail:problem:invalid-transition"
+                     *       "type": "urn:aidtrail:problem:idempotency-in-progress"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description If-Match does not name the current version: read it again. */
+            /**
+             * @description If-Match does not name the current version: read it again.
+             *
+             *     If-Match does not name the current version: read it again.
+             */
             412: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -4917,7 +4958,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The body is larger than BODY_LIMIT_BYTES. */
+            /**
+             * @description The body is larger than BODY_LIMIT_BYTES.
+             *
+             *     The body is larger than BODY_LIMIT_BYTES.
+             */
             413: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -4937,7 +4982,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The body is not of a media type this operation reads. */
+            /**
+             * @description The body is not of a media type this operation reads.
+             *
+             *     The body is not of a media type this operation reads.
+             */
             415: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -4971,13 +5020,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "The receipt exceeds what was shipped.",
-                     *       "errors": [
-                     *         {
-                     *           "message": "received + damaged (10150) exceeds the shipped quantity (10000)",
-                     *           "path": "receipt.lines[1].quantityReceived"
-                     *         }
-                     *       ],
+                     *       "detail": "This Idempotency-Key was already used with a different request.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
@@ -5073,11 +5116,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "The request is invalid; see errors.",
+                     *       "detail": "Idempotency-Key: must be 1 to 255 printable ASCII characters",
                      *       "errors": [
                      *         {
-                     *           "message": "must be a decimal number, as a JSON string or number (e.g. \"12.50\")",
-                     *           "path": "items[0].quantity"
+                     *           "message": "must be 1 to 255 printable ASCII characters",
+                     *           "path": "Idempotency-Key"
                      *         }
                      *       ],
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
@@ -5092,6 +5135,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -5109,7 +5154,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The token's role may not do this, or its organization scope does not cover it. */
+            /**
+             * @description The token's role may not do this, or its organization scope does not cover it.
+             *
+             *     The token's role may not do this, or its organization scope does not cover it.
+             */
             403: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -5129,7 +5178,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not found, or not visible to this token (a partner sees only its organization’s shipments). */
+            /**
+             * @description Not found, or not visible to this token (a partner sees only its organization’s shipments).
+             *
+             *     Not found, or not visible to this token (a partner sees only its organization’s shipments).
+             */
             404: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -5161,19 +5214,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "detail": "A shipment that is planned cannot become arrived; allowed next: dispatched, cancelled.",
-                     *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
-                     *       "status": 409,
-                     *       "title": "Conflict",
-                     *       "type": "urn:aidtrail:problem:invalid-transition"
-                     *     }
-                     */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The body is larger than BODY_LIMIT_BYTES. */
+            /**
+             * @description The body is larger than BODY_LIMIT_BYTES.
+             *
+             *     The body is larger than BODY_LIMIT_BYTES.
+             */
             413: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -5193,7 +5241,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The body is not of a media type this operation reads. */
+            /**
+             * @description The body is not of a media type this operation reads.
+             *
+             *     The body is not of a media type this operation reads.
+             */
             415: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -5223,13 +5275,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "The receipt exceeds what was shipped.",
-                     *       "errors": [
-                     *         {
-                     *           "message": "received + damaged (10150) exceeds the shipped quantity (10000)",
-                     *           "path": "receipt.lines[1].quantityReceived"
-                     *         }
-                     *       ],
+                     *       "detail": "This Idempotency-Key was already used with a different request.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
@@ -5341,6 +5387,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -5498,6 +5546,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -5618,11 +5668,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "The request is invalid; see errors.",
+                     *       "detail": "Idempotency-Key: must be 1 to 255 printable ASCII characters",
                      *       "errors": [
                      *         {
-                     *           "message": "must be a decimal number, as a JSON string or number (e.g. \"12.50\")",
-                     *           "path": "items[0].quantity"
+                     *           "message": "must be 1 to 255 printable ASCII characters",
+                     *           "path": "Idempotency-Key"
                      *         }
                      *       ],
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
@@ -5637,6 +5687,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -5654,7 +5706,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The token's role may not do this, or its organization scope does not cover it. */
+            /**
+             * @description The token's role may not do this, or its organization scope does not cover it.
+             *
+             *     The token's role may not do this, or its organization scope does not cover it.
+             */
             403: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -5684,17 +5740,21 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "A shipment that is planned cannot become arrived; allowed next: dispatched, cancelled.",
+                     *       "detail": "A request with this Idempotency-Key is still being processed; retry later.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 409,
                      *       "title": "Conflict",
-                     *       "type": "urn:aidtrail:problem:invalid-transition"
+                     *       "type": "urn:aidtrail:problem:idempotency-in-progress"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The body is larger than BODY_LIMIT_BYTES. */
+            /**
+             * @description The body is larger than BODY_LIMIT_BYTES.
+             *
+             *     The body is larger than BODY_LIMIT_BYTES.
+             */
             413: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -5714,7 +5774,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The body is not of a media type this operation reads. */
+            /**
+             * @description The body is not of a media type this operation reads.
+             *
+             *     The body is not of a media type this operation reads.
+             */
             415: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -5748,13 +5812,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "The receipt exceeds what was shipped.",
-                     *       "errors": [
-                     *         {
-                     *           "message": "received + damaged (10150) exceeds the shipped quantity (10000)",
-                     *           "path": "receipt.lines[1].quantityReceived"
-                     *         }
-                     *       ],
+                     *       "detail": "This Idempotency-Key was already used with a different request.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
@@ -5859,6 +5917,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -5906,7 +5966,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "Shipment was not found.",
+                     *       "detail": "Token was not found.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 404,
                      *       "title": "Not Found",
@@ -6016,6 +6076,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -6136,11 +6198,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "The request is invalid; see errors.",
+                     *       "detail": "Idempotency-Key: must be 1 to 255 printable ASCII characters",
                      *       "errors": [
                      *         {
-                     *           "message": "must be a decimal number, as a JSON string or number (e.g. \"12.50\")",
-                     *           "path": "items[0].quantity"
+                     *           "message": "must be 1 to 255 printable ASCII characters",
+                     *           "path": "Idempotency-Key"
                      *         }
                      *       ],
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
@@ -6155,6 +6217,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -6172,7 +6236,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The token's role may not do this, or its organization scope does not cover it. */
+            /**
+             * @description The token's role may not do this, or its organization scope does not cover it.
+             *
+             *     The token's role may not do this, or its organization scope does not cover it.
+             */
             403: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -6202,17 +6270,21 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "A shipment that is planned cannot become arrived; allowed next: dispatched, cancelled.",
+                     *       "detail": "A request with this Idempotency-Key is still being processed; retry later.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 409,
                      *       "title": "Conflict",
-                     *       "type": "urn:aidtrail:problem:invalid-transition"
+                     *       "type": "urn:aidtrail:problem:idempotency-in-progress"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The body is larger than BODY_LIMIT_BYTES. */
+            /**
+             * @description The body is larger than BODY_LIMIT_BYTES.
+             *
+             *     The body is larger than BODY_LIMIT_BYTES.
+             */
             413: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -6232,7 +6304,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The body is not of a media type this operation reads. */
+            /**
+             * @description The body is not of a media type this operation reads.
+             *
+             *     The body is not of a media type this operation reads.
+             */
             415: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -6266,13 +6342,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "The receipt exceeds what was shipped.",
-                     *       "errors": [
-                     *         {
-                     *           "message": "received + damaged (10150) exceeds the shipped quantity (10000)",
-                     *           "path": "receipt.lines[1].quantityReceived"
-                     *         }
-                     *       ],
+                     *       "detail": "This Idempotency-Key was already used with a different request.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
@@ -6379,6 +6449,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -6426,7 +6498,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "Shipment was not found.",
+                     *       "detail": "Webhook was not found.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 404,
                      *       "title": "Not Found",
@@ -6531,6 +6603,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -6578,7 +6652,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "Shipment was not found.",
+                     *       "detail": "Webhook was not found.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 404,
                      *       "title": "Not Found",
@@ -6689,6 +6763,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -6736,7 +6812,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "Shipment was not found.",
+                     *       "detail": "Webhook was not found.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 404,
                      *       "title": "Not Found",
@@ -6914,6 +6990,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -6961,7 +7039,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "Shipment was not found.",
+                     *       "detail": "Webhook was not found.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 404,
                      *       "title": "Not Found",
@@ -7052,11 +7130,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "The request is invalid; see errors.",
+                     *       "detail": "Idempotency-Key: must be 1 to 255 printable ASCII characters",
                      *       "errors": [
                      *         {
-                     *           "message": "must be a decimal number, as a JSON string or number (e.g. \"12.50\")",
-                     *           "path": "items[0].quantity"
+                     *           "message": "must be 1 to 255 printable ASCII characters",
+                     *           "path": "Idempotency-Key"
                      *         }
                      *       ],
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
@@ -7071,6 +7149,8 @@ export interface operations {
             /** @description No bearer token, or one that is unknown, expired or revoked (`WWW-Authenticate: Bearer`). */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -7088,7 +7168,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The token's role may not do this, or its organization scope does not cover it. */
+            /**
+             * @description The token's role may not do this, or its organization scope does not cover it.
+             *
+             *     The token's role may not do this, or its organization scope does not cover it.
+             */
             403: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -7108,7 +7192,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not found, or not visible to this token (a partner sees only its organization’s shipments). */
+            /**
+             * @description Not found, or not visible to this token (a partner sees only its organization’s shipments).
+             *
+             *     Not found, or not visible to this token (a partner sees only its organization’s shipments).
+             */
             404: {
                 headers: {
                     /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
@@ -7118,7 +7206,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "Shipment was not found.",
+                     *       "detail": "Webhook was not found.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 404,
                      *       "title": "Not Found",
@@ -7138,11 +7226,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "A shipment that is planned cannot become arrived; allowed next: dispatched, cancelled.",
+                     *       "detail": "A request with this Idempotency-Key is still being processed; retry later.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 409,
                      *       "title": "Conflict",
-                     *       "type": "urn:aidtrail:problem:invalid-transition"
+                     *       "type": "urn:aidtrail:problem:idempotency-in-progress"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDto"];
@@ -7158,13 +7246,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "The receipt exceeds what was shipped.",
-                     *       "errors": [
-                     *         {
-                     *           "message": "received + damaged (10150) exceeds the shipped quantity (10000)",
-                     *           "path": "receipt.lines[1].quantityReceived"
-                     *         }
-                     *       ],
+                     *       "detail": "This Idempotency-Key was already used with a different request.",
                      *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
@@ -7356,6 +7438,32 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+            /** @description The request is invalid (validation-failed names each field in `errors`; bad-request otherwise). Nothing was stored. */
+            400: {
+                headers: {
+                    /** @description The request id: the one sent in X-Request-Id when it is 1-128 of [A-Za-z0-9_.:-], else a new UUID. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The request is invalid; see errors.",
+                     *       "errors": [
+                     *         {
+                     *           "message": "must be a decimal number, as a JSON string or number (e.g. \"12.50\")",
+                     *           "path": "items[0].quantity"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61",
+                     *       "status": 400,
+                     *       "title": "Bad Request",
+                     *       "type": "urn:aidtrail:problem:validation-failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
         };

@@ -10,7 +10,7 @@ import {
   type ShipmentStatus,
 } from '../../src/shipments/shipment-lifecycle';
 
-/** The delivery lifecycle exactly as API.md states it, written out independently of src/. */
+/** The delivery lifecycle exactly as docs/api.md states it, written out independently of src/. */
 const CONTRACT: Record<ShipmentStatus, EventType[]> = {
   planned: ['dispatched', 'cancelled'],
   dispatched: ['in_transit', 'held', 'arrived', 'lost', 'cancelled'],

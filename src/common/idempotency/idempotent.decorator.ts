@@ -17,5 +17,14 @@ export const Idempotent = () =>
       description: 'Same key and body within 24 h: the first response is replayed (with Idempotent-Replayed: true)',
       schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$', example: 'az-ua-2020-06' },
     }),
-    ApiProblems(400, 409, 422),
+    ApiProblems(
+      {
+        status: 400,
+        code: 'validation-failed',
+        detail: 'Idempotency-Key: must be 1 to 255 printable ASCII characters',
+        errors: [{ path: 'Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters' }],
+      },
+      { status: 409, code: 'idempotency-in-progress', detail: 'A request with this Idempotency-Key is still being processed; retry later.' },
+      { status: 422, code: 'unprocessable', detail: 'This Idempotency-Key was already used with a different request.' },
+    ),
   );

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiResponse, getSchemaPath, type HeadersObject } from '@nestjs/swagger';
 import { PROBLEM_TYPE_BASE } from '../problem';
-import { REQUEST_ID_HEADER, RETRY_AFTER_HEADER } from './headers';
+import { REQUEST_ID_HEADER, RETRY_AFTER_HEADER, WWW_AUTHENTICATE_HEADER } from './headers';
 import { ProblemDto } from './problem.dto';
 
 export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 422 | 428 | 429 | 503;
@@ -41,7 +41,7 @@ const PROBLEMS: Record<ProblemStatus, ProblemDoc> = {
   },
   409: {
     description: 'Refused in the current state: an invalid lifecycle transition, a duplicate, a concurrent change, an Idempotency-Key still in progress.',
-    example: problem(409, 'invalid-transition', 'Conflict', 'A shipment that is planned cannot become arrived; allowed next: dispatched, cancelled.'),
+    example: problem(409, 'invalid-transition', 'Conflict', 'A shipment that is planned cannot become arrived; from planned it can become dispatched, cancelled.'),
   },
   412: {
     description: 'If-Match does not name the current version: read it again.',
@@ -77,28 +77,62 @@ const PROBLEMS: Record<ProblemStatus, ProblemDoc> = {
 
 const EXAMPLE_REQUEST_ID = '5f0c3c1e-8f0b-4c56-9a43-2a8c2b0f4e61';
 
+/** A problem this operation gives, as its example: the status's title, this code and detail. */
+export interface ProblemCase {
+  status: ProblemStatus;
+  code: string;
+  detail: string;
+  errors?: ProblemDto['errors'];
+}
+
 /**
  * The problem answers an operation (or every operation of a controller) can give, each as
- * `application/problem+json` with the one Problem schema, its headers and an example.
+ * `application/problem+json` with the one Problem schema, its headers and examples: the operation's own
+ * (ProblemCase), else the status's usual one. Several ApiProblems on one operation (Idempotent() adds
+ * the key's own) add up: each application redeclares every status seen so far with all their cases.
  */
-export function ApiProblems(...statuses: ProblemStatus[]): MethodDecorator & ClassDecorator {
-  return applyDecorators(
-    ApiExtraModels(ProblemDto),
-    ...statuses.map((status) =>
-      ApiResponse({
-        status,
-        description: PROBLEMS[status].description,
-        headers: status === 429 || status === 503 ? { ...REQUEST_ID_HEADER, ...RETRY_AFTER_HEADER } : REQUEST_ID_HEADER,
-        content: {
-          'application/problem+json': {
-            schema: { $ref: getSchemaPath(ProblemDto) },
-            example: { ...PROBLEMS[status].example, requestId: EXAMPLE_REQUEST_ID },
-          },
-        },
-      }),
-    ),
-  );
+export function ApiProblems(...answers: Array<ProblemStatus | ProblemCase>): MethodDecorator & ClassDecorator {
+  return (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
+    const holder: object = descriptor?.value ?? target;
+    const known: Map<ProblemStatus, ProblemCase[]> = new Map(Reflect.getMetadata(PROBLEM_CASES, holder) ?? []);
+    for (const answer of answers) {
+      const status = typeof answer === 'number' ? answer : answer.status;
+      const cases = known.get(status) ?? [];
+      if (typeof answer !== 'number' && !cases.some((c) => c.code === answer.code && c.detail === answer.detail)) cases.push(answer);
+      known.set(status, cases);
+    }
+    Reflect.defineMetadata(PROBLEM_CASES, [...known], holder);
+    const declare = applyDecorators(ApiExtraModels(ProblemDto), ...[...known].map(([status, cases]) => problemResponse(status, cases)));
+    // applyDecorators' type is a union; this call site is one or the other.
+    (declare as (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => void)(target, key, descriptor);
+  };
 }
+
+const PROBLEM_CASES = 'aidtrail:openapi-problem-cases';
+
+const EXTRA_HEADERS: Partial<Record<ProblemStatus, HeadersObject>> = { 401: WWW_AUTHENTICATE_HEADER, 429: RETRY_AFTER_HEADER, 503: RETRY_AFTER_HEADER };
+
+function problemResponse(status: ProblemStatus, cases: ProblemCase[]) {
+  const examples = (cases.length ? cases.map((c) => problem(status, c.code, PROBLEMS[status].example.title, c.detail, c.errors)) : [PROBLEMS[status].example]).map(
+    (example) => ({ ...example, requestId: EXAMPLE_REQUEST_ID }),
+  );
+  return ApiResponse({
+    status,
+    description: PROBLEMS[status].description,
+    headers: { ...REQUEST_ID_HEADER, ...EXTRA_HEADERS[status] },
+    content: {
+      'application/problem+json': {
+        schema: { $ref: getSchemaPath(ProblemDto) },
+        ...(examples.length === 1
+          ? { example: examples[0] }
+          : { examples: Object.fromEntries(examples.map((example, index) => [`${example.type.slice(PROBLEM_TYPE_BASE.length)}-${index + 1}`, { value: example }])) }),
+      },
+    },
+  });
+}
+
+/** A 404 example naming what was not found. */
+export const notFound = (what: string): ProblemCase => ({ status: 404, code: 'not-found', detail: `${what} was not found.` });
 
 /** Every operation behind a bearer token can answer these (400: a malformed URL or query, on any route). */
 export const ApiAuthenticatedProblems = () => ApiProblems(400, 401, 429, 503);

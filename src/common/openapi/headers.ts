@@ -15,3 +15,7 @@ export const ETAG_HEADER: HeadersObject = {
 export const RETRY_AFTER_HEADER: HeadersObject = {
   'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer', example: 2 } },
 };
+
+export const WWW_AUTHENTICATE_HEADER: HeadersObject = {
+  'WWW-Authenticate': { description: 'The scheme to authenticate with: `Bearer`.', schema: { type: 'string', example: 'Bearer' } },
+};

@@ -9,6 +9,14 @@ export class LivenessDto {
 export class HealthIndicatorDto {
   @ApiProperty({ enum: ['up', 'down'], example: 'up' })
   status: string;
+
+  /** How long the check took, ms. */
+  @ApiPropertyOptional({ type: 'number', example: 4 })
+  responseTime?: number;
+
+  /** Why it is down. */
+  @ApiPropertyOptional()
+  message?: string;
 }
 
 /** Ready: the database answers. Keys of `info`, `error` and `details` name the dependencies (`database`). */

@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsArray, IsDateString, IsIn, IsInt, IsISO31661Alpha2, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { STATUSES } from '../shipment-lifecycle';
@@ -9,9 +10,14 @@ export type ShipmentSort = (typeof SHIPMENT_SORTS)[number];
 const commaList = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.split(',').map((part) => part.trim()).filter(Boolean) : value;
 
+// In the OpenAPI document: one parameter holding a comma list (style form, explode false), so that
+// generated clients send `status=in_transit,held` rather than the parameter once per value.
+const COMMA_LIST_OF_STATUSES = { isArray: true, enum: STATUSES, style: 'form', explode: false };
+
 /** The shipment filters, shared by the list, the summary report and the export. */
 export class ShipmentFilterDto {
   /** One status or a comma list, e.g. `in_transit,held`. */
+  @ApiPropertyOptional(COMMA_LIST_OF_STATUSES)
   @IsOptional() @Transform(commaList) @IsArray() @IsIn(STATUSES, { each: true })
   status?: string[];
 
