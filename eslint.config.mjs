@@ -1,8 +1,9 @@
 // @ts-check
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', '.build-*/', 'node_modules/', '.data/', '.test-data/', 'coverage/', '**/*.js', '**/*.mjs'] },
+  { ignores: ['dist/', '.build-*/', 'node_modules/', '.data/', '.test-data/', 'coverage/', 'web/src/api/schema.gen.ts', '**/*.js', '**/*.mjs'] },
   ...tseslint.configs.recommended,
   {
     languageOptions: {
@@ -18,6 +19,10 @@ export default tseslint.config(
   {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  {
+    files: ['web/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
   },
   {
     files: ['migrations/**/*.ts'],

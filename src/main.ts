@@ -13,6 +13,7 @@ import { EmbeddedDatabase, startEmbeddedDatabase } from './database/embedded-dat
 import { runMigrations } from './database/migrate';
 import { EmbeddedDatabaseError } from './database/postgres-process';
 import { configureHttpServer, createHttpAdapter } from './http-server';
+import { registerWebApp } from './http/web-app';
 
 async function bootstrap(config: AppConfig, signingKey: SigningKeyHolder): Promise<void> {
   const log = pino({ level: config.LOG_LEVEL, base: { context: 'bootstrap' } });
@@ -31,6 +32,7 @@ async function bootstrap(config: AppConfig, signingKey: SigningKeyHolder): Promi
   app.useLogger(app.get(Logger));
   await configureHttpServer(app);
   authenticateBeforeParsing(app);
+  if (!(await registerWebApp(app.getHttpAdapter().getInstance()))) log.warn('no web app built (dist/web): serving the API only');
   if (config.ADMIN_TOKEN) await app.get(TokensService).ensureBootstrapAdmin(config.ADMIN_TOKEN);
   await app.listen(config.PORT, config.HOST);
   log.info({ url: await app.getUrl() }, 'AidTrail is listening');

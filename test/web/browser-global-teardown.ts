@@ -1,0 +1,3 @@
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const teardown = require('../support/global-teardown.js') as () => Promise<void>;
+export default teardown;
