@@ -8,7 +8,7 @@ import { request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { openLongReadOn } from '../src/database/long-read';
+import { openLongReadOn } from '../src/database/sql/long-read';
 import { MANIFEST_BATCH, manifestQuery } from '../src/exports/exports.repository';
 import { manifestCsvWriter } from '../src/exports/manifest-csv';
 import { RssSampler } from './audit';

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
-import type { DataSource, EntityManager } from 'typeorm';
 import type { Principal } from '../src/access/principal';
 import type { Keyset } from '../src/common/cursor';
 import { SqlParams } from '../src/common/sql';
 import { TokensRepository } from '../src/access/tokens.repository';
 import { poolSettings } from '../src/database/pool-settings';
 import { ChangeListener, LedgerTransaction, LedgerTransactions } from '../src/database/ledger-transaction';
+import { Database } from '../src/database/sql/database';
+import { SqlTransaction } from '../src/database/sql/sql-transaction';
 import { OrganizationsRepository } from '../src/organizations/organizations.repository';
 import { organizationScope } from '../src/shipments/shipment-scope';
 import type { ShipmentFilterDto, ShipmentSort } from '../src/shipments/dto/list-shipments-query.dto';
@@ -54,7 +55,7 @@ import { RequestFailure } from './load';
 export class RawSql {
   private readonly pool: Pool;
   private readonly tokens: TokensRepository;
-  private readonly organizations = new OrganizationsRepository(undefined as unknown as DataSource);
+  private readonly organizations: OrganizationsRepository;
   private readonly shipments: ShipmentsRepository;
   /** The change listeners the service registers with LedgerTransactions (the webhook outbox). */
   private readonly listeners: ChangeListener[];
@@ -69,8 +70,8 @@ export class RawSql {
     });
     // An idle connection's error (the server terminating it, e.g. when the bench database is dropped
     // at the end) must not crash the run; the next checkout opens a new connection.
-    this.pool.on('error', () => undefined);
-    const pooled = poolDataSource(this.pool);
+    const pooled = new Database(this.pool);
+    this.organizations = new OrganizationsRepository(pooled);
     this.tokens = new TokensRepository(pooled);
     this.shipments = new ShipmentsRepository(pooled);
     this.listeners = [new WebhookOutbox(undefined as unknown as LedgerTransactions, new WebhooksRepository(pooled), this.shipments)];
@@ -97,12 +98,8 @@ export class RawSql {
     const client = await this.pool.connect();
     try {
       await client.query('START TRANSACTION');
-      const tx = new LedgerTransaction(clientManager(client), { requestId: randomUUID(), principal }, this.listeners);
-      const known = await this.organizations.names(tx, [
-        record.donorId,
-        record.recipientId,
-        ...record.partnerIds,
-      ]);
+      const tx = new LedgerTransaction(new SqlTransaction(client), { requestId: randomUUID(), principal }, this.listeners);
+      const known = await this.organizations.names([record.donorId, record.recipientId, ...record.partnerIds], tx);
       if (!known.has(record.donorId) || !known.has(record.recipientId)) {
         throw new RequestFailure('raw SQL: donor or recipient not found');
       }
@@ -197,29 +194,6 @@ export class RawSql {
   }
 }
 
-type Queryable = Pick<Pool | PoolClient, 'query'>;
-
-/**
- * What the repositories use of an EntityManager: `query` (rows) and, inside a transaction, the query
- * runner's connection (`queryRunner.connect()`), to which LedgerTransaction hands its statements.
- */
-function clientManager(connection: Queryable): EntityManager {
-  const rows = async (sql: string, parameters?: unknown[]) => (await connection.query(sql, parameters)).rows;
-  return {
-    query: rows,
-    queryRunner: { isReleased: false, connect: async () => connection },
-  } as unknown as EntityManager;
-}
-
-/**
- * What the repositories use of a DataSource outside transactions: `query` and `manager`, and the pg pool
- * itself (pooledSql), all on the pool.
- */
-function poolDataSource(pool: Pool): DataSource {
-  const manager = clientManager(pool);
-  return { query: manager.query, manager, driver: { master: pool } } as unknown as DataSource;
-}
-
 /** One SQL statement with its positional parameters. */
 export interface Statement {
   sql: string;
@@ -233,9 +207,7 @@ function captured(call: (repository: ShipmentsRepository) => Promise<unknown>): 
     statement = { sql, parameters };
     return [];
   };
-  const manager = { query: record } as unknown as EntityManager;
-  const master = { query: async (sql: string, parameters: unknown[] = []) => ({ rows: await record(sql, parameters) }) };
-  void call(new ShipmentsRepository({ query: record, manager, driver: { master } } as unknown as DataSource));
+  void call(new ShipmentsRepository({ query: record } as unknown as Database));
   if (!statement) throw new Error('the repository sent no statement synchronously');
   return statement;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '../common/request-context';
-import type { SqlRunner } from '../database/ledger-transaction';
+import type { SqlRunner } from '../database/sql/sql-runner';
 import { entryText, type EntryContent } from './audit-entry.view';
 
 /** A change as the audit trail records it: `before` and `after` are the API's own representations. */

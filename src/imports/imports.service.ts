@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { isUUID, validate } from 'class-validator';
-import { DataSource } from 'typeorm';
 import { Problem } from '../common/problem';
 import type { RequestContext } from '../common/request-context';
 import { flattenValidationErrors } from '../common/validation';
@@ -10,6 +9,7 @@ import { CreateShipmentDto } from '../shipments/dto/create-shipment.dto';
 import { GENERATED_REFERENCE } from '../shipments/shipment-vocabulary';
 import { OrganizationsRepository } from '../organizations/organizations.repository';
 import { partyErrors } from '../shipments/shipment-parties';
+import { ShipmentsRepository } from '../shipments/shipments.repository';
 import { ShipmentsService } from '../shipments/shipments.service';
 import { LINE_COLUMNS, ManifestError, ManifestGroup, readManifest } from './manifest-reader';
 
@@ -43,10 +43,10 @@ const MAX_ERRORS = 1_000;
 @Injectable()
 export class ImportsService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly transactions: LedgerTransactions,
     private readonly shipments: ShipmentsService,
     private readonly organizations: OrganizationsRepository,
+    private readonly shipmentRecords: ShipmentsRepository,
   ) {}
 
   /**
@@ -84,13 +84,12 @@ export class ImportsService {
     const errors: ManifestError[] = [];
     const ids = [...new Set(shipments.flatMap(({ dto }) => [dto.donorId, dto.recipientId]).filter((id) => typeof id === 'string' && isUUID(id)))];
     const references = shipments.map(({ dto }) => dto.reference).filter((reference): reference is string => typeof reference === 'string');
-    const [organizations, taken] = await Promise.all([
-      this.organizations.names(this.dataSource.manager, ids),
-      this.dataSource.query(`SELECT reference FROM shipment WHERE reference = ANY($1::text[])`, [references]) as Promise<Array<{ reference: string }>>,
+    const [organizations, existing] = await Promise.all([
+      this.organizations.names(ids),
+      this.shipmentRecords.takenReferences(references),
     ]);
     // An id that is not a UUID was already reported by validation; only real ids can be unknown.
     const known = { has: (id: string) => typeof id !== 'string' || !isUUID(id) || organizations.has(id) };
-    const existing = new Set(taken.map((row) => row.reference));
     const firstRowOfReference = new Map<string, number>();
     const scope = context.principal.role === 'coordinator' ? context.principal.organizationId : null;
     for (const { group, dto } of shipments) {

@@ -43,7 +43,7 @@ export class OrganizationsService {
 
   async update(context: RequestContext, id: string, input: UpdateOrganizationDto, ifMatch?: string): Promise<OrganizationDto> {
     return this.transactions.run(context, async (tx) => {
-      const current = await this.organizations.findById(id, tx.manager, true);
+      const current = await this.organizations.findById(id, tx, true);
       if (!current) throw Problem.notFound('Organization');
       if (ifMatch !== undefined) checkIfMatch(ifMatch, current.version);
       const next: OrganizationRow = {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { Keyset } from '../common/cursor';
 import { escapeLike, isoTimestamp, SqlParams } from '../common/sql';
-import type { LedgerTransaction, SqlRunner } from '../database/ledger-transaction';
-import { pooledSql } from '../database/pooled-sql';
+import type { LedgerTransaction } from '../database/ledger-transaction';
+import { Database } from '../database/sql/database';
+import type { SqlRunner } from '../database/sql/sql-runner';
 import type { ShipmentFilterDto, ShipmentSort } from './dto/list-shipments-query.dto';
 import type { LineBalance } from './receipt';
 import type { ShipmentTotals } from './shipment-totals';
@@ -123,13 +123,13 @@ const byIdOrReference = (params: SqlParams, idOrReference: string) =>
 
 @Injectable()
 export class ShipmentsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly database: Database) {}
 
   /** The shipment with items, or undefined when absent or outside the caller's scope. */
   async findView(
     idOrReference: string,
     scope: string | null,
-    runner: SqlRunner = pooledSql(this.dataSource),
+    runner: SqlRunner = this.database,
   ): Promise<(ShipmentSummaryView & { items: ItemView[] }) | undefined> {
     const params = new SqlParams();
     const [row] = await runner.query<{ shipment: ShipmentSummaryView & { items: ItemView[] } }>(
@@ -143,11 +143,19 @@ export class ShipmentsRepository {
   /** The shipment's id when it exists within the caller's scope. */
   async findId(idOrReference: string, scope: string | null): Promise<string | undefined> {
     const params = new SqlParams();
-    const [row] = await this.dataSource.query(
+    const [row] = await this.database.query<{ id: string }>(
       `SELECT s.id FROM shipment s WHERE ${byIdOrReference(params, idOrReference)} AND ${visibleTo(params, scope)}`,
       params.values,
     );
     return row?.id;
+  }
+
+  /** Those of `references` that shipments already have. */
+  async takenReferences(references: string[]): Promise<Set<string>> {
+    const rows = await this.database.query<{ reference: string }>('SELECT reference FROM shipment WHERE reference = ANY($1::text[])', [
+      references,
+    ]);
+    return new Set(rows.map((row) => row.reference));
   }
 
   /** Locks the shipment row for a lifecycle change or an edit; concurrent changes queue behind it. */
@@ -255,7 +263,7 @@ export class ShipmentsRepository {
          FROM ${from}
         WHERE ${where.join(' AND ')}
         ${order} LIMIT ${rows}`;
-    if (!filter.q) return this.dataSource.query(page(FROM_SHIPMENT, conditions), params.values);
+    if (!filter.q) return this.database.query(page(FROM_SHIPMENT, conditions), params.values);
 
     // Text search has two good plans, and which one depends on how common the text is: a common text is
     // found soonest by walking the shipments in list order and testing each, a rare one by collecting its
@@ -271,7 +279,7 @@ export class ShipmentsRepository {
     const pattern = params.add(`%${escapeLike(filter.q)}%`);
     const walkedFrom = `(SELECT * FROM shipment s WHERE ${conditions.join(' AND ')} ${order} LIMIT ${SEARCH_WALK}) s`;
     const notFilled = 'NOT (SELECT page FROM filled)';
-    return this.dataSource.query(
+    return this.database.query(
       `WITH walked AS MATERIALIZED (${page(walkedFrom, [textSearchRow(pattern)])}),
             filled AS MATERIALIZED (SELECT count(*) >= ${rows} AS page FROM walked),
             hits AS MATERIALIZED (SELECT id FROM (${textSearchHits(pattern)}) h WHERE ${notFilled} LIMIT ${FEW_SEARCH_HITS + 1}),
@@ -363,7 +371,7 @@ export class ShipmentsRepository {
 
   /** The timeline, oldest first, keyset on the event's position. */
   async timeline(shipmentId: string, limit: number, afterPosition: number): Promise<Array<{ event: EventView; position: number }>> {
-    return this.dataSource.query(
+    return this.database.query(
       `SELECT ${EVENT_JSON} AS event, e.position FROM shipment_event e
         WHERE e.shipment_id = $1 AND e.position > $2 ORDER BY e.position LIMIT $3`,
       [shipmentId, afterPosition, limit],

@@ -104,7 +104,7 @@ export class ShipmentsService {
 
   /** Donor, recipient and partners: distinct, and registered organizations (422 otherwise). */
   private async checkParties(tx: LedgerTransaction, record: ShipmentRecord): Promise<void> {
-    const known = await this.organizations.names(tx, [record.donorId, record.recipientId, ...record.partnerIds]);
+    const known = await this.organizations.names([record.donorId, record.recipientId, ...record.partnerIds], tx);
     const errors = partyErrors(record, new Set(known.keys()));
     if (errors.length) throw Problem.unprocessable(errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
   }
