@@ -12,7 +12,10 @@ import { OrganizationsRepository } from '../src/organizations/organizations.repo
 import { organizationScope } from '../src/shipments/shipment-scope';
 import type { ShipmentFilterDto, ShipmentSort } from '../src/shipments/dto/list-shipments-query.dto';
 import type { ShipmentRecord } from '../src/shipments/shipments.repository';
-import { ShipmentsRepository, shipmentFilterConditions } from '../src/shipments/shipments.repository';
+import { ShipmentsRepository } from '../src/shipments/shipments.repository';
+import { shipmentFilterConditions } from '../src/shipments/shipment-filters';
+import { ShipmentItemsRepository } from '../src/shipments/shipment-items.repository';
+import { ShipmentPartnersRepository } from '../src/shipments/shipment-partners.repository';
 import { WebhookOutbox } from '../src/webhooks/webhook-outbox';
 import { WebhooksRepository } from '../src/webhooks/webhooks.repository';
 import { RequestFailure } from './load';
@@ -73,7 +76,7 @@ export class RawSql {
     const pooled = new Database(this.pool);
     this.organizations = new OrganizationsRepository(pooled);
     this.tokens = new TokensRepository(pooled);
-    this.shipments = new ShipmentsRepository(pooled);
+    this.shipments = new ShipmentsRepository(pooled, new ShipmentPartnersRepository(), new ShipmentItemsRepository());
     this.listeners = [new WebhookOutbox(undefined as unknown as LedgerTransactions, new WebhooksRepository(pooled), this.shipments)];
   }
 
@@ -207,7 +210,7 @@ function captured(call: (repository: ShipmentsRepository) => Promise<unknown>): 
     statement = { sql, parameters };
     return [];
   };
-  void call(new ShipmentsRepository({ query: record } as unknown as Database));
+  void call(new ShipmentsRepository({ query: record } as unknown as Database, new ShipmentPartnersRepository(), new ShipmentItemsRepository()));
   if (!statement) throw new Error('the repository sent no statement synchronously');
   return statement;
 }

@@ -11,7 +11,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { QueryConfig } from 'pg';
 import { encodeCursor, Keyset } from '../src/common/cursor';
 import type { ShipmentFilterDto, ShipmentSort } from '../src/shipments/dto/list-shipments-query.dto';
-import { REFERENCE_NUMBER } from '../src/shipments/shipments.repository';
+import { generatedReference } from '../src/shipments/shipment-reference';
 import type { BenchContext, Measurement } from './measurements';
 import type { RawSql, Statement } from './raw-sql';
 
@@ -187,7 +187,7 @@ export const SHIPMENTS_SQL = `
     INSERT INTO shipment (id, reference, title, status, version, donor_id, recipient_id, origin_country, origin_location,
                           destination_country, destination_location, transport_mode, emergency, priority,
                           planned_dispatch_date, expected_arrival_date, line_count, totals, created_at, updated_at)
-    SELECT s.id, 'SHP-' || to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY') || '-' || ${REFERENCE_NUMBER},
+    SELECT s.id, ${generatedReference('s.created_at')},
            CASE WHEN r_emergency < 0.7 THEN (${sqlText(EMERGENCIES)})[1 + floor(r_emergency / 0.7 * ${EMERGENCIES.length})::int] || ' response, lot ' || (g % 97)
                 ELSE 'Regular supply, lot ' || (g % 97) END,
            s.status,

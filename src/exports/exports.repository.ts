@@ -3,7 +3,8 @@ import QueryStream from 'pg-query-stream';
 import { isoTimestamp, SqlParams } from '../common/sql';
 import { Database } from '../database/sql/database';
 import type { ShipmentFilterDto } from '../shipments/dto/list-shipments-query.dto';
-import { shipmentFilterConditions, visibleTo } from '../shipments/shipments.repository';
+import { shipmentFilterConditions } from '../shipments/shipment-filters';
+import { visibleTo } from '../shipments/shipment-scope';
 import { MANIFEST_COLUMNS, ManifestColumn } from './manifest-columns';
 
 /** Each manifest column as text, so every cell leaves PostgreSQL exactly as stored (decimals, dates). */

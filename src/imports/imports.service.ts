@@ -6,7 +6,8 @@ import type { RequestContext } from '../common/request-context';
 import { flattenValidationErrors } from '../common/validation';
 import { LedgerTransactions } from '../database/ledger-transaction';
 import { CreateShipmentDto } from '../shipments/dto/create-shipment.dto';
-import { GENERATED_REFERENCE } from '../shipments/shipment-vocabulary';
+import { GENERATED_REFERENCE } from '../shipments/shipment-reference';
+import { involvesOrganization, organizationScope } from '../shipments/shipment-scope';
 import { OrganizationsRepository } from '../organizations/organizations.repository';
 import { partyErrors } from '../shipments/shipment-parties';
 import { ShipmentsRepository } from '../shipments/shipments.repository';
@@ -91,11 +92,11 @@ export class ImportsService {
     // An id that is not a UUID was already reported by validation; only real ids can be unknown.
     const known = { has: (id: string) => typeof id !== 'string' || !isUUID(id) || organizations.has(id) };
     const firstRowOfReference = new Map<string, number>();
-    const scope = context.principal.role === 'coordinator' ? context.principal.organizationId : null;
+    const scope = organizationScope(context.principal);
     for (const { group, dto } of shipments) {
       const row = group.rows[0].row;
       errors.push(...partyErrors(dto, known).map(({ path, message }) => placeError(group, path, message)));
-      if (scope && dto.donorId !== scope && dto.recipientId !== scope) {
+      if (!involvesOrganization(scope, dto)) {
         errors.push({ row, column: 'donorId', message: "your token records only shipments in which its organization is donor or recipient" });
       }
       if (typeof dto.reference === 'string') {

@@ -3,7 +3,8 @@ import { SqlParams } from '../common/sql';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/sql/database';
 import type { ShipmentFilterDto } from '../shipments/dto/list-shipments-query.dto';
-import { shipmentFilterConditions, visibleTo } from '../shipments/shipments.repository';
+import { shipmentFilterConditions } from '../shipments/shipment-filters';
+import { visibleTo } from '../shipments/shipment-scope';
 import type { ReportGrouping } from './dto/summary-report-query.dto';
 import type { SummaryRowDto } from './dto/summary-report.dto';
 
