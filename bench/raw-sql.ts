@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
 import type { Principal } from '../src/access/principal';
+import { AuditRecorder } from '../src/audit/audit-recorder';
 import type { Keyset } from '../src/common/cursor';
 import { SqlParams } from '../src/common/sql';
 import { TokensRepository } from '../src/access/tokens.repository';
@@ -60,7 +61,7 @@ export class RawSql {
   private readonly tokens: TokensRepository;
   private readonly organizations: OrganizationsRepository;
   private readonly shipments: ShipmentsRepository;
-  /** The change listeners the service registers with LedgerTransactions (the webhook outbox). */
+  /** The change listeners the service registers with LedgerTransactions (the audit trail, then the webhook outbox). */
   private readonly listeners: ChangeListener[];
 
   constructor(databaseUrl: string, connections: number) {
@@ -77,7 +78,9 @@ export class RawSql {
     this.organizations = new OrganizationsRepository(pooled);
     this.tokens = new TokensRepository(pooled);
     this.shipments = new ShipmentsRepository(pooled, new ShipmentPartnersRepository(), new ShipmentItemsRepository());
-    this.listeners = [new WebhookOutbox(undefined as unknown as LedgerTransactions, new WebhooksRepository(pooled), this.shipments)];
+    // The listeners themselves; LedgerTransactions is not used here, the raw twin orders them itself.
+    const transactions = { setAuditTrail: () => undefined } as unknown as LedgerTransactions;
+    this.listeners = [new AuditRecorder(transactions), new WebhookOutbox(transactions, new WebhooksRepository(pooled), this.shipments)];
   }
 
   /** Opens all connections up front, as a warmed-up service pool would have them. */

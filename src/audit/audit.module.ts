@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { ShipmentsModule } from '../shipments/shipments.module';
 import { AuditIntegrator } from './audit-integrator';
 import { AuditLogRepository } from './audit-log.repository';
+import { AuditRecorder } from './audit-recorder';
 import { AuditController } from './audit.controller';
 import { AuditService } from './audit.service';
 
 @Module({
   imports: [ShipmentsModule],
   controllers: [AuditController],
-  providers: [AuditService, AuditLogRepository, AuditIntegrator],
+  providers: [AuditService, AuditLogRepository, AuditIntegrator, AuditRecorder],
 })
 export class AuditModule {}
