@@ -5,10 +5,11 @@ import { AuditLogRepository } from './audit-log.repository';
 import { AuditRecorder } from './audit-recorder';
 import { AuditController } from './audit.controller';
 import { AuditService } from './audit.service';
+import { AuditVerification } from './audit-verification.service';
 
 @Module({
   imports: [ShipmentsModule],
   controllers: [AuditController],
-  providers: [AuditService, AuditLogRepository, AuditIntegrator, AuditRecorder],
+  providers: [AuditService, AuditVerification, AuditLogRepository, AuditIntegrator, AuditRecorder],
 })
 export class AuditModule {}
