@@ -16,7 +16,10 @@ export function organizationScope(principal: Principal): string | null {
 }
 
 /** Whether organization `scope` (null: no confinement) is one of a shipment's parties. */
-export function involvesOrganization(scope: string | null, parties: { donorId: string; recipientId: string; partnerIds?: readonly string[] }): boolean {
+export function involvesOrganization(
+  scope: string | null,
+  parties: { donorId?: string; recipientId?: string; partnerIds?: readonly string[] },
+): boolean {
   return scope === null || parties.donorId === scope || parties.recipientId === scope || (parties.partnerIds ?? []).includes(scope);
 }
 

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Change, ChangeListener, LedgerTransaction, LedgerTransactions } from '../database/ledger-transaction';
 import { toShipmentView } from '../shipments/shipment.mapper';
 import type { ShipmentView } from '../shipments/shipment.views';
+import { involvesOrganization } from '../shipments/shipment-scope';
 import { ShipmentsRepository } from '../shipments/shipments.repository';
 import { webhookEventOf } from './webhook-events';
 import { WebhooksRepository } from './webhooks.repository';
@@ -44,9 +45,9 @@ export class WebhookOutbox implements ChangeListener, OnModuleInit {
       event.type === 'shipment.status_changed'
         ? await this.reload(tx, event.shipmentId)
         : (change.after as ShipmentView);
-    const parties = new Set([...partiesOf(shipment), ...partiesOf(event.before as Parties | undefined)]);
+    const versions = [shipment, event.before as Parties | undefined].flatMap((version) => (version ? [partiesOf(version)] : []));
     const targets = subscribers
-      .filter((s) => s.organization_id === null || parties.has(s.organization_id))
+      .filter((s) => versions.some((parties) => involvesOrganization(s.organization_id, parties)))
       .map((s) => s.id);
     if (targets.length === 0) return;
 
@@ -67,9 +68,7 @@ export class WebhookOutbox implements ChangeListener, OnModuleInit {
   }
 }
 
-function partiesOf(shipment: Parties | undefined | null): string[] {
-  if (!shipment) return [];
-  return [shipment.donor?.id, shipment.recipient?.id, ...(shipment.partners ?? []).map((p) => p.id)].filter(
-    (id): id is string => typeof id === 'string',
-  );
+/** The parties of a served shipment (or of the part of it an edit changed) as the scope rule reads them. */
+function partiesOf(shipment: Parties): { donorId?: string; recipientId?: string; partnerIds: string[] } {
+  return { donorId: shipment.donor?.id, recipientId: shipment.recipient?.id, partnerIds: (shipment.partners ?? []).map((p) => p.id) };
 }
