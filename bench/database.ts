@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { Client } from 'pg';
+import { createDatabase, dropDatabase } from '../src/database/database-admin';
 import { startEmbeddedDatabase } from '../src/database/embedded-database';
 import { runMigrations } from '../src/database/migrate';
 
@@ -40,14 +40,13 @@ export async function provisionDatabase(log: (line: string) => void): Promise<Be
     server = `embedded, ${dataDir}`;
     stopServer = () => embedded.stop();
   }
-  await withClient(adminUrl, (client) => client.query(`CREATE DATABASE ${name}`));
-  const url = withDatabase(adminUrl, name);
+  const url = await createDatabase(adminUrl, name);
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
     try {
-      await withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await dropDatabase(adminUrl, name);
     } finally {
       await stopServer();
     }
@@ -60,20 +59,4 @@ export async function provisionDatabase(log: (line: string) => void): Promise<Be
   }
   const host = new URL(url).hostname;
   return { url, name, server, local: ['127.0.0.1', 'localhost', '::1', '[::1]', ''].includes(host), close };
-}
-
-export function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }

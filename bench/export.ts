@@ -8,12 +8,12 @@ import { request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { openLongReadOn } from '../src/database/sql/long-read';
-import { MANIFEST_BATCH, manifestQuery } from '../src/exports/exports.repository';
+import QueryStream from 'pg-query-stream';
 import { manifestCsvWriter } from '../src/exports/manifest-csv';
 import { RssSampler } from './audit';
 import type { RawSql } from './raw-sql';
 import type { Parties } from './seed';
+import { MANIFEST_BATCH, manifest } from './service-sql';
 
 /** Target: the service's peak RSS while it exports, MiB. */
 export const EXPORT_PEAK_RSS_TARGET_MIB = 300;
@@ -148,18 +148,21 @@ export async function measureExport(settings: {
   if (apiRows !== total) throw new Error(`the export holds ${apiRows} rows, the ledger ${total} lines`);
 
   // The same statement and CSV writer over a cursor in this process: the export without HTTP and Nest.
-  const { sql, values } = manifestQuery({}, null);
-  // As the service reads it (openLongRead): a read-only transaction without statement_timeout, since the
-  // raw pool's connections carry the service's 30 s, which a few million lines outlast.
+  const { sql, parameters } = manifest({}, null);
+  // As the service reads it: a read-only transaction without statement_timeout (the raw pool's connections
+  // carry the service's 30 s, which a few million lines outlast), rows as arrays, a batch per fetch.
   const client = await raw.connect();
-  const read = await openLongReadOn(client, (error) => client.release(error as Error | undefined), sql, values, MANIFEST_BATCH);
   const counter = new Counter();
   began = performance.now();
   try {
-    await pipeline(read.rows, manifestCsvWriter(false), counter);
-    await read.close(false);
+    await client.query('BEGIN READ ONLY');
+    await client.query(`SELECT set_config('statement_timeout', '0', true)`);
+    const rows = client.query(new QueryStream(sql, parameters, { batchSize: MANIFEST_BATCH, rowMode: 'array' }));
+    await pipeline(rows, manifestCsvWriter(false), counter);
+    await client.query('COMMIT');
+    client.release();
   } catch (error) {
-    await read.close(true);
+    client.release(error as Error); // a cursor cut short may leave the connection mid-protocol: discard it
     throw error;
   }
   const rawMs = performance.now() - began;

@@ -10,10 +10,9 @@ import { performance } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
 import type { QueryConfig } from 'pg';
 import { encodeCursor, Keyset } from '../src/common/cursor';
-import type { ShipmentFilterDto, ShipmentSort } from '../src/shipments/dto/list-shipments-query.dto';
-import { generatedReference } from '../src/shipments/shipment-reference';
 import type { BenchContext, Measurement } from './measurements';
-import type { RawSql, Statement } from './raw-sql';
+import type { RawSql } from './raw-sql';
+import { REFERENCE_NUMBER, ShipmentFilter, ShipmentSort, Statement } from './service-sql';
 
 export interface ScaleSettings {
   shipments: number;
@@ -187,7 +186,7 @@ export const SHIPMENTS_SQL = `
     INSERT INTO shipment (id, reference, title, status, version, donor_id, recipient_id, origin_country, origin_location,
                           destination_country, destination_location, transport_mode, emergency, priority,
                           planned_dispatch_date, expected_arrival_date, line_count, totals, created_at, updated_at)
-    SELECT s.id, ${generatedReference('s.created_at')},
+    SELECT s.id, 'SHP-' || to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY') || '-' || ${REFERENCE_NUMBER},
            CASE WHEN r_emergency < 0.7 THEN (${sqlText(EMERGENCIES)})[1 + floor(r_emergency / 0.7 * ${EMERGENCIES.length})::int] || ' response, lot ' || (g % 97)
                 ELSE 'Regular supply, lot ' || (g % 97) END,
            s.status,
@@ -301,7 +300,7 @@ interface ListCase {
   name: string;
   description: string;
   query: Record<string, string>;
-  filter: ShipmentFilterDto;
+  filter: ShipmentFilter;
   /** Organization scope of the token (a partner's), or null for the admin. */
   scope: string | null;
   token: string;
@@ -438,7 +437,7 @@ const SUMMARY_CONNECTIONS = 2;
 /** The summary report's cases; the raw twin is the aggregation the contract describes, in one statement. */
 function summaryCases(
   data: ScaleData,
-): Array<{ name: string; groupBy: string; query: Record<string, string>; filter: ShipmentFilterDto }> {
+): Array<{ name: string; groupBy: string; query: Record<string, string>; filter: ShipmentFilter }> {
   return [
     {
       name: 'destination',

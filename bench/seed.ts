@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { computeTotals } from '../src/shipments/shipment-totals';
-import type { ShipmentRecord } from '../src/shipments/shipments.repository';
 import type { HttpClient } from './http-client';
+import type { ShipmentRow } from './service-sql';
 
 /**
  * The seed case: the Republic of Azerbaijan's COVID-19 assistance to the Ministry of Health of Ukraine,
@@ -113,10 +113,10 @@ export function seedShipmentBody(parties: Parties) {
 }
 
 /**
- * The same shipment as the repository's ShipmentRecord (what the service hands to
- * ShipmentsRepository.insert), for the raw SQL twin. Fresh ids each call; totals computed once.
+ * The same shipment as the rows the service writes for it, for the raw SQL twin. Fresh ids each call;
+ * totals computed once, as the service computes them.
  */
-export function recordFactory(body: SeedShipment): () => ShipmentRecord {
+export function recordFactory(body: SeedShipment): () => ShipmentRow {
   const items = body.items.map((item, index) => ({
     lineNo: index + 1,
     description: item.description,
@@ -138,7 +138,6 @@ export function recordFactory(body: SeedShipment): () => ShipmentRecord {
     title: body.title,
     donorId: body.donorId,
     recipientId: body.recipientId,
-    partnerIds: [],
     originCountry: body.origin.countryCode,
     originLocation: body.origin.location,
     destinationCountry: body.destination.countryCode,

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import { freePort } from '../src/common/free-port';
 
 /** The compiled service next to this file's build: dist/bench/ → dist/src/main.js (or .build-x/…). */
 export const SERVICE_MAIN = resolve(__dirname, '..', 'src', 'main.js');
@@ -87,19 +87,4 @@ export async function startService(settings: ServiceSettings): Promise<ServicePr
     await new Promise((resolveWait) => setTimeout(resolveWait, 100));
   }
   return { baseUrl, pid: child.pid!, output: () => output, stop };
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address
-          ? resolvePort(address.port)
-          : reject(new Error('no free port')),
-      );
-    });
-  });
 }

@@ -1,4 +1,14 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+} from 'typeorm';
+import { oneOf } from '../database/check-expressions';
 import { OrganizationEntity } from '../organizations/organization.entity';
 
 export const ROLES = ['admin', 'coordinator', 'auditor', 'partner'] as const;
@@ -6,6 +16,8 @@ export type Role = (typeof ROLES)[number];
 
 /** A bearer token. Only the SHA-256 of the secret is stored; the secret is shown once at creation. */
 @Entity('access_token')
+@Check('access_token_role_check', oneOf('role', ROLES))
+@Check('access_token_partner_scope', `role <> 'partner' OR organization_id IS NOT NULL`)
 export class AccessTokenEntity {
   @PrimaryColumn('uuid') id: string;
   @Column('text') name: string;

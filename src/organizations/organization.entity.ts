@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { oneOf } from '../database/check-expressions';
 
 export const ORGANIZATION_TYPES = [
   'government',
@@ -14,6 +15,9 @@ export type OrganizationType = (typeof ORGANIZATION_TYPES)[number];
 
 /** A donor, recipient or partner. Names are unique regardless of case (a unique index on lower(name)). */
 @Entity('organization')
+// An expression index, which TypeORM cannot express: created by the DomainRules migration.
+@Index('organization_name_unique', { synchronize: false })
+@Check('organization_type_check', oneOf('type', ORGANIZATION_TYPES))
 export class OrganizationEntity {
   @PrimaryColumn('uuid') id: string;
   @Column('text') name: string;

@@ -1,5 +1,7 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { textArray } from '../database/check-expressions';
 import { OrganizationEntity } from '../organizations/organization.entity';
+import { WEBHOOK_EVENTS } from './webhook-events';
 
 /**
  * A partner's (or an operator's) subscription to shipment events. The signing secret is stored as is,
@@ -7,6 +9,8 @@ import { OrganizationEntity } from '../organizations/organization.entity';
  * it back. It never leaves the service except in the response that creates or rotates it.
  */
 @Entity('webhook_subscription')
+@Index('webhook_subscription_organization', ['organizationId', 'createdAt', 'id'])
+@Check('webhook_subscription_events', `cardinality(events) > 0 AND events <@ ${textArray(WEBHOOK_EVENTS)}`)
 export class WebhookSubscriptionEntity {
   @PrimaryColumn('uuid') id: string;
   @Column('text') url: string;
@@ -28,6 +32,9 @@ export class WebhookSubscriptionEntity {
 @Entity('webhook_delivery')
 @Index('webhook_delivery_event', ['subscriptionId', 'eventId'], { unique: true })
 @Index('webhook_delivery_list', ['subscriptionId', 'createdAt', 'id'])
+// What the workers poll: only pending rows, in the order they fall due.
+@Index('webhook_delivery_due', ['nextAttemptAt'], { where: `status = 'pending'` })
+@Check('webhook_delivery_status', `status IN ('pending','delivered','failed')`)
 export class WebhookDeliveryEntity {
   @PrimaryColumn('uuid') id: string;
   @Column('uuid', { name: 'subscription_id' }) subscriptionId: string;

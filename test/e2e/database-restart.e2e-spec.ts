@@ -8,7 +8,8 @@ import { count, eventually, sleep } from '../support/audit-log';
 import { seedParties, seedShipmentBody } from '../support/builders';
 import { Api, ApiResponse } from '../support/http';
 import { expectProblem } from '../support/problems';
-import { freePort, ServiceProcess, startProcess } from '../support/service';
+import { freePort } from '../../src/common/free-port';
+import { ServiceProcess, startProcess } from '../support/service';
 
 /** Bound on every request: a database that is away must give a quick answer, never a hang. */
 const CLIENT_TIMEOUT_MS = 8_000;

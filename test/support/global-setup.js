@@ -1,12 +1,12 @@
 // Runs once before the end-to-end suite: a PostgreSQL server (the embedded one unless DATABASE_URL
 // names one) and a migrated template database that each test file copies (CREATE DATABASE … TEMPLATE).
 // Loads the compiled service (npm test builds first), as the e2e specs do.
-const { Client } = require('pg');
 const { resolve } = require('node:path');
 
 module.exports = async function globalSetup() {
   const dist = process.env.AIDTRAIL_DIST ?? resolve(__dirname, '../../dist');
   const { startEmbeddedDatabase } = require(resolve(dist, 'src/database/embedded-database.js'));
+  const { createDatabase, dropDatabase } = require(resolve(dist, 'src/database/database-admin.js'));
   const { runMigrations } = require(resolve(dist, 'src/database/migrate.js'));
   let adminUrl;
   if (process.env.DATABASE_URL) {
@@ -17,22 +17,11 @@ module.exports = async function globalSetup() {
     adminUrl = embedded.adminUrl('postgres');
   }
   const template = `aidtrail_template_${process.pid}`;
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS ${template}`);
-  await client.query(`CREATE DATABASE ${template}`);
-  await client.end();
-  await runMigrations(withDatabase(adminUrl, template));
+  await dropDatabase(adminUrl, template);
+  await runMigrations(await createDatabase(adminUrl, template));
   process.env.AIDTRAIL_TEST_ADMIN_URL = adminUrl;
   process.env.AIDTRAIL_TEST_TEMPLATE = template;
   // Names every database of this run (workers inherit it); the teardown drops them by it. The jest
   // process's pid: a worker's parent, but not the parent of a single spec run in band.
   process.env.AIDTRAIL_TEST_RUN = String(process.pid);
 };
-
-function withDatabase(url, database) {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-module.exports.withDatabase = withDatabase;

@@ -1,10 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
+import { freePort } from '../../src/common/free-port';
+import { createDatabase } from '../../src/database/database-admin';
 
 /**
  * A real AidTrail process for end-to-end tests: the compiled service (`npm test` builds first),
@@ -41,11 +42,7 @@ export async function startService(env: Record<string, string> = {}): Promise<Te
   const template = process.env.AIDTRAIL_TEST_TEMPLATE;
   if (!adminUrl || !template || !process.env.AIDTRAIL_TEST_RUN) throw new Error('run through jest: the global setup provides the database');
   const database = `aidtrail_t${process.env.AIDTRAIL_TEST_RUN}_${process.pid}_${databaseCounter++}_${randomBytes(3).toString('hex')}`;
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database} TEMPLATE ${template}`);
-  await admin.end();
-  const databaseUrl = withDatabase(adminUrl, database);
+  const databaseUrl = await createDatabase(adminUrl, database, template);
   const adminToken = `test-admin-${randomBytes(16).toString('hex')}`;
   // Its own DATA_DIR, shared by its siblings: they sign checkpoints with the same generated key.
   const dataDir = mkdtempSync(join(tmpdir(), 'aidtrail-test-'));
@@ -109,21 +106,4 @@ export async function startProcess(env: Record<string, string>): Promise<Service
       return exited;
     },
   };
-}
-
-export function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
-    });
-  });
 }

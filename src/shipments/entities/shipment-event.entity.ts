@@ -7,6 +7,7 @@ import { ShipmentEntity } from './shipment.entity';
  */
 @Entity('shipment_event')
 @Index('shipment_event_timeline', ['shipmentId', 'position'], { unique: true })
+@Index('shipment_event_voids', ['voidsEventId'], { where: 'voids_event_id IS NOT NULL' })
 export class ShipmentEventEntity {
   @PrimaryColumn('uuid') id: string;
   @Column('uuid', { name: 'shipment_id' }) shipmentId: string;

@@ -1,9 +1,18 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { ShipmentEntity } from './shipment.entity';
 
 /** One line of a shipment's contents. Quantities and values are PostgreSQL numeric, strings in Node. */
 @Entity('shipment_item')
 @Index('shipment_item_line', ['shipmentId', 'lineNo'], { unique: true })
+@Index('shipment_item_category', ['category', 'shipmentId'])
+// A trigram GIN index over description, item code and batch number (an expression TypeORM cannot
+// express): created by the DomainRules migration.
+@Index('shipment_item_search', { synchronize: false })
+@Check(
+  'shipment_item_quantities',
+  `quantity > 0 AND quantity_received >= 0 AND quantity_damaged >= 0 AND quantity_received + quantity_damaged <= quantity`,
+)
+@Check('shipment_item_value', `unit_value IS NULL OR (unit_value >= 0 AND currency IS NOT NULL)`)
 export class ShipmentItemEntity {
   @PrimaryColumn('uuid') id: string;
   @Column('uuid', { name: 'shipment_id' }) shipmentId: string;

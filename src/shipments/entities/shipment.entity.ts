@@ -1,11 +1,27 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { oneOf } from '../../database/check-expressions';
 import { OrganizationEntity } from '../../organizations/organization.entity';
+import { STATUSES } from '../shipment-lifecycle';
 
+/**
+ * References are drawn from the sequence `shipment_reference_seq` (DomainRules migration): a sequence that
+ * no column owns, which TypeORM neither models nor compares.
+ */
 @Entity('shipment')
 @Index('shipment_created_keyset', ['createdAt', 'id'])
 @Index('shipment_updated_keyset', ['updatedAt', 'id'])
 @Index('shipment_donor_keyset', ['donorId', 'createdAt', 'id'])
 @Index('shipment_recipient_keyset', ['recipientId', 'createdAt', 'id'])
+@Index('shipment_status', ['status', 'createdAt', 'id'])
+@Index('shipment_destination', ['destinationCountry', 'createdAt'])
+@Index('shipment_origin', ['originCountry', 'createdAt'])
+// Expression indexes, which TypeORM cannot express: created by the DomainRules migration. The emergency
+// filter compares lower(emergency); text search is a trigram GIN index over reference and title.
+@Index('shipment_emergency', { synchronize: false })
+@Index('shipment_search', { synchronize: false })
+@Check('shipment_status_check', oneOf('status', STATUSES))
+@Check('shipment_parties_differ', `donor_id <> recipient_id`)
+@Check('shipment_dates_ordered', `expected_arrival_date >= planned_dispatch_date`)
 export class ShipmentEntity {
   @PrimaryColumn('uuid') id: string;
   @Index('shipment_reference_unique', { unique: true }) @Column('text') reference: string;
