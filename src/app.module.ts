@@ -5,6 +5,7 @@ import { AccessModule } from './access/access.module';
 import { AuditModule } from './audit/audit.module';
 import { SigningKeyHolder } from './audit/signing-key.holder';
 import { ProblemFilter } from './common/problem.filter';
+import { IdempotencySweeper } from './common/idempotency/idempotency-sweeper';
 import { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { ExportsModule } from './exports/exports.module';
@@ -50,6 +51,7 @@ export class AppModule {
         { provide: AppConfig, useValue: config },
         { provide: SigningKeyHolder, useValue: signingKey },
         { provide: APP_FILTER, useClass: ProblemFilter },
+        IdempotencySweeper,
       ],
       exports: [AppConfig, SigningKeyHolder],
     };

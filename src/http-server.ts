@@ -1,6 +1,7 @@
 import { RequestMethod } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createValidationPipe } from './common/validation';
+import { AppConfig } from './config/app-config';
 import { installBodyParsers } from './http/body-parsers';
 import { setupOpenApi } from './http/openapi';
 import { installRequestHooks } from './http/request-hooks';
@@ -20,7 +21,7 @@ export async function configureHttpServer(app: NestFastifyApplication): Promise<
   app.useGlobalPipes(createValidationPipe());
 
   const fastify = app.getHttpAdapter().getInstance();
-  installBodyParsers(fastify);
+  installBodyParsers(fastify, app.get(AppConfig));
   installRequestHooks(fastify);
   installSecurityHeaders(fastify);
 

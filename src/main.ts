@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import pino from 'pino';
+import { authenticateBeforeParsing } from './access/authenticate-early';
 import { TokensService } from './access/tokens.service';
 import { AppModule } from './app.module';
 import { loadSigningKey } from './audit/signing-key';
@@ -10,6 +11,7 @@ import { SigningKeyHolder } from './audit/signing-key.holder';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { EmbeddedDatabase, startEmbeddedDatabase } from './database/embedded-database';
 import { runMigrations } from './database/migrate';
+import { EmbeddedDatabaseError } from './database/postgres-process';
 import { configureHttpServer, createHttpAdapter } from './http-server';
 
 async function bootstrap(config: AppConfig, signingKey: SigningKeyHolder): Promise<void> {
@@ -28,6 +30,7 @@ async function bootstrap(config: AppConfig, signingKey: SigningKeyHolder): Promi
   });
   app.useLogger(app.get(Logger));
   await configureHttpServer(app);
+  authenticateBeforeParsing(app);
   if (config.ADMIN_TOKEN) await app.get(TokensService).ensureBootstrapAdmin(config.ADMIN_TOKEN);
   await app.listen(config.PORT, config.HOST);
   log.info({ url: await app.getUrl() }, 'AidTrail is listening');
@@ -61,6 +64,8 @@ try {
   throw error;
 }
 bootstrap(config, signingKey).catch((error: unknown) => {
-  process.stderr.write(`AidTrail failed to start: ${(error as Error)?.stack ?? String(error)}\n`);
+  // A cause the operator can fix is one line naming the fix; anything else keeps its stack.
+  const told = error instanceof EmbeddedDatabaseError ? error.message : undefined;
+  process.stderr.write(`AidTrail failed to start: ${told ?? (error as Error)?.stack ?? String(error)}\n`);
   process.exit(1);
 });

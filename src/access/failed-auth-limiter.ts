@@ -10,14 +10,16 @@ interface Window {
 const MAX_TRACKED_CLIENTS = 50_000;
 
 /**
- * Slows down token guessing: a client address that sent AUTH_FAILURE_LIMIT unknown, expired, revoked
- * or malformed bearer tokens within AUTH_FAILURE_WINDOW_SECONDS gets 429 (with Retry-After) on every
- * bearer request until that window ends, without its token being looked up.
+ * Slows down token guessing: a client (an IPv4 address or an IPv6 /64, see client-address.ts) that sent
+ * AUTH_FAILURE_LIMIT unknown, expired, revoked or malformed bearer tokens within
+ * AUTH_FAILURE_WINDOW_SECONDS gets 429 (with Retry-After) for every further invalid one until that window
+ * ends. A valid token is still served (BearerAuthenticator asks here only after the lookup failed), so
+ * a stranger behind the same NAT cannot lock an office out.
  * Only failures count: authenticated traffic, however heavy, never consumes the budget (so the
  * @nestjs/throttler guard, which counts every request, is not used here).
  * The state is in memory, per instance: N instances behind a balancer allow N × the limit, and a
- * restart forgets it. The address is the socket's peer; X-Forwarded-For is not trusted (a client could
- * forge it), so behind a proxy all its clients share one budget: set the limit with that in mind.
+ * restart forgets it. The address is the socket's peer unless TRUST_PROXY names the proxy in front,
+ * whose X-Forwarded-For then names the client (trusted from anyone else, a client could forge it).
  */
 @Injectable()
 export class FailedAuthLimiter {

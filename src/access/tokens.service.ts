@@ -75,7 +75,10 @@ export class TokensService {
     });
   }
 
-  /** ADMIN_TOKEN: afterwards a live admin token with exactly this secret exists. Safe to race. */
+  /**
+   * ADMIN_TOKEN: afterwards an admin token with exactly this secret exists, live unless it was revoked
+   * (or expired): that stays. Safe to race.
+   */
   async ensureBootstrapAdmin(secret: string): Promise<void> {
     const context: RequestContext = { requestId: 'startup', principal: SYSTEM_PRINCIPAL };
     await this.transactions.run(context, async (tx) => {
@@ -99,16 +102,11 @@ export class TokensService {
         throw new Error('ADMIN_TOKEN is already the secret of a non-admin token; choose another secret');
       }
       const expired = existing.expires_at !== null && existing.expires_at.getTime() <= Date.now();
+      // A revocation is a decision someone took: a restart with the old environment must not undo it.
       if (existing.revoked_at || expired) {
-        this.logger.warn('ADMIN_TOKEN named a revoked or expired token; reinstating it');
-        const reinstated = await this.tokens.setRevoked(tx, existing.id, null, null);
-        await tx.recordChange({
-          action: 'token.reinstated',
-          entityType: 'token',
-          entityId: existing.id,
-          before: toTokenView(existing),
-          after: toTokenView(reinstated),
-        });
+        this.logger.warn(
+          `ADMIN_TOKEN is the secret of a ${existing.revoked_at ? 'revoked' : 'expired'} token, which stays so: no admin token from ADMIN_TOKEN; set a new secret to get one`,
+        );
       }
     });
   }

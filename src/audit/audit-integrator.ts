@@ -6,6 +6,7 @@ import { formatCheckpointBody, signNote } from './merkle/checkpoint-note';
 import { appendLeaves, leafHash, rootFromFrontier, subtreeDecomposition, verifyConsistency } from './merkle/merkle-tree';
 import { SigningKeyHolder } from './signing-key.holder';
 import { consistencyProofFromStore } from './proofs';
+import { WitnessSubmitter } from './witness/witness-submitter';
 
 /** Any 64-bit number: held, per transaction, by the one instance integrating at a time. */
 const INTEGRATOR_LOCK = 7_318_020_200_619;
@@ -33,6 +34,7 @@ export class AuditIntegrator implements OnApplicationBootstrap, OnApplicationShu
     private readonly database: Database,
     private readonly log: AuditLogRepository,
     private readonly key: SigningKeyHolder,
+    private readonly witnesses: WitnessSubmitter,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -50,6 +52,7 @@ export class AuditIntegrator implements OnApplicationBootstrap, OnApplicationShu
       let integrated = 0;
       try {
         integrated = await this.integrateBatch();
+        if (integrated > 0) this.witnesses.checkpointSigned();
         if (failures > 0) this.logger.log(`audit integration resumed after ${failures} failed attempts`);
         failures = 0;
       } catch (error) {

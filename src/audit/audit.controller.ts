@@ -21,7 +21,11 @@ export class AuditController {
     return this.audit.list(query);
   }
 
-  /** The latest signed checkpoint. With `since`, also the consistency proof from that size. Cheap to poll: ETag. */
+  /**
+   * The latest signed checkpoint, with the witnesses' cosignatures. With `since`, also the consistency
+   * proof from that size; with `cosigned=N`, the newest checkpoint N witnesses have cosigned (404 while
+   * none has). Cheap to poll: ETag.
+   */
   @Get('audit/checkpoint')
   @Roles(...ANY_ROLE)
   async checkpoint(
@@ -29,8 +33,8 @@ export class AuditController {
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const checkpoint = await this.audit.checkpoint(query.since);
-    const etag = `"${checkpoint.treeSize}${query.since === undefined ? '' : `-${query.since}`}"`;
+    const checkpoint = await this.audit.checkpoint(query.since, query.cosigned);
+    const etag = `"${checkpoint.treeSize}-c${checkpoint.cosignatures.length}${query.since === undefined ? '' : `-${query.since}`}"`;
     void reply.header('etag', etag).header('cache-control', 'no-cache');
     if (ifNoneMatch === etag) {
       void reply.status(304);

@@ -11,6 +11,7 @@ import { AuditVerification } from './audit-verification.service';
 import type { VerificationReport } from './log-verifier';
 import { consistencyProofFromStore, inclusionProofFromStore } from './proofs';
 import { SigningKeyHolder } from './signing-key.holder';
+import { CosignedCheckpoints, type CosignatureView } from './witness/cosigned-checkpoints';
 
 export interface CheckpointView {
   origin: string;
@@ -18,8 +19,10 @@ export interface CheckpointView {
   /** Base64, as in the signed note. */
   rootHash: string;
   timestamp: string;
+  /** The signed note: the log's signature line, then the witnesses' cosignature lines. */
   note: string;
   consistency?: { from: number; path: string[] };
+  cosignatures: CosignatureView[];
 }
 
 const hex = (hashes: Buffer[]) => hashes.map((hash) => hash.toString('hex'));
@@ -32,6 +35,7 @@ export class AuditService {
     private readonly shipments: ShipmentsRepository,
     private readonly signing: SigningKeyHolder,
     private readonly verification: AuditVerification,
+    private readonly cosigned: CosignedCheckpoints,
   ) {}
 
   async list(query: PageQueryDto & AuditFilter): Promise<Page<AuditEntryView>> {
@@ -48,10 +52,17 @@ export class AuditService {
     return this.list({ ...query, entityType: 'shipment', entityId: shipmentId });
   }
 
-  async checkpoint(since?: number): Promise<CheckpointView> {
-    const latest = await this.latest();
-    const view = this.toView(latest);
+  /** With `cosigned`, the newest checkpoint that at least that many witnesses have cosigned. */
+  async checkpoint(since?: number, cosigned?: number): Promise<CheckpointView> {
+    const latest = cosigned === undefined ? await this.latest() : await this.cosigned.newest(cosigned);
+    const view = await this.toView(latest);
     if (since !== undefined) {
+      if (since > latest.treeSize && cosigned !== undefined) {
+        throw Problem.conflict(
+          `You hold a tree of ${since} entries but the newest checkpoint cosigned by ${cosigned} witness(es) has ${latest.treeSize}: ask again once the witnesses have caught up.`,
+          'tree-size-ahead',
+        );
+      }
       if (since > latest.treeSize) {
         throw Problem.conflict(
           `You hold a tree of ${since} entries but the log's latest checkpoint has ${latest.treeSize}: keep your checkpoint, it is evidence.`,
@@ -110,7 +121,7 @@ export class AuditService {
       yield batch.map(toExportLine).join('');
       next = batch[batch.length - 1].seq + 1;
     }
-    yield `${JSON.stringify(this.toView(checkpoint))}\n`;
+    yield `${JSON.stringify(await this.toView(checkpoint))}\n`;
   }
 
   private async latest(): Promise<CheckpointRow> {
@@ -124,13 +135,15 @@ export class AuditService {
     if (size > latest.treeSize) throw Problem.field(field, `must not exceed the latest checkpoint's size (${latest.treeSize})`);
   }
 
-  private toView(row: CheckpointRow): CheckpointView {
+  private async toView(row: CheckpointRow): Promise<CheckpointView> {
+    const { note, cosignatures } = await this.cosigned.cosigned(row);
     return {
       origin: this.signing.key.keyName,
       treeSize: row.treeSize,
       rootHash: row.rootHash.toString('base64'),
       timestamp: row.createdAt,
-      note: row.note,
+      note,
+      cosignatures,
     };
   }
 }

@@ -13,6 +13,8 @@ import {
   validateSync,
 } from 'class-validator';
 import { DEFAULT_QUERY_TIMEOUT_MS } from '../database/pool-settings';
+import { parseWitnessList, WitnessListError } from '../audit/witness/witness-list';
+import { trustProxySetting } from './trust-proxy';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -53,6 +55,14 @@ export class AppConfig {
   @IsString() @Matches(/^[\x21-\x7e]+$/, { message: 'must be one line of printable ASCII without spaces' })
   AUDIT_LOG_ORIGIN = 'aidtrail.local/audit';
 
+  /** Witnesses that cosign checkpoints: comma-separated `<verifier key>@<submission prefix URL>` (audit/witness/witness-list.ts). */
+  @IsOptional() @IsString()
+  AUDIT_WITNESSES?: string;
+
+  /** Advanced: how long a witness has to answer one add-checkpoint request (ms). */
+  @Transform(toInt) @IsInt() @Min(100) @Max(60_000)
+  AUDIT_WITNESS_TIMEOUT_MS = 5_000;
+
   @Transform(toBool) @IsBoolean()
   WEBHOOK_ALLOW_PRIVATE = false;
 
@@ -71,6 +81,14 @@ export class AppConfig {
    */
   @Transform(toInt) @IsInt() @Min(1) @Max(10 * 60 * 1000)
   REPORT_TIMEOUT_MS = 25_000;
+
+  /** Webhook subscriptions one organization may hold (those of unscoped tokens count as one more organization). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
+  WEBHOOK_SUBSCRIPTIONS_PER_ORGANIZATION = 25;
+
+  /** Advanced: how often idempotency records past their 24 hours are deleted (ms). */
+  @Transform(toInt) @IsInt() @Min(100) @Max(24 * 60 * 60 * 1000)
+  IDEMPOTENCY_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 
   /** Advanced: how often each instance looks for due webhook deliveries (ms). */
   @Transform(toInt) @IsInt() @Min(10) @Max(60_000)
@@ -91,9 +109,16 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(100) @Max(10 * 60 * 1000)
   DATABASE_QUERY_TIMEOUT_MS = DEFAULT_QUERY_TIMEOUT_MS;
 
-  /** Largest request body accepted, in bytes. */
+  /** Largest request body accepted, in bytes: a CSV import's (10,000 lines fit). */
   @Transform(toInt) @IsInt() @Min(1024) @Max(100 * 1024 * 1024)
   BODY_LIMIT_BYTES = 10 * 1024 * 1024;
+
+  /**
+   * Largest JSON body, in bytes (and never above BODY_LIMIT_BYTES): JSON is parsed in one piece on the
+   * event loop, and a shipment of 1,000 lines takes about 200 KB.
+   */
+  @Transform(toInt) @IsInt() @Min(1024) @Max(100 * 1024 * 1024)
+  JSON_BODY_LIMIT_BYTES = 1024 * 1024;
 
   /** Failed bearer tokens a client address may send per window before it gets 429 (per instance, in memory). */
   @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000)
@@ -101,6 +126,10 @@ export class AppConfig {
 
   @Transform(toInt) @IsInt() @Min(1) @Max(86_400)
   AUTH_FAILURE_WINDOW_SECONDS = 60;
+
+  /** The proxies whose X-Forwarded-For names the client (trust-proxy.ts). Unset: none, the socket's peer is the client. */
+  @IsOptional() @IsString()
+  TRUST_PROXY?: string;
 }
 
 export class ConfigError extends Error {}
@@ -109,7 +138,7 @@ export class ConfigError extends Error {}
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const defined = Object.fromEntries(
     Object.keys(new AppConfig())
-      .concat(['DATABASE_URL', 'ADMIN_TOKEN', 'AUDIT_SIGNING_KEY'])
+      .concat(['DATABASE_URL', 'ADMIN_TOKEN', 'AUDIT_SIGNING_KEY', 'AUDIT_WITNESSES', 'TRUST_PROXY'])
       .filter((key) => env[key] !== undefined && env[key] !== '')
       .map((key) => [key, env[key]]),
   );
@@ -119,10 +148,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const message = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
     throw new ConfigError(`Invalid configuration: ${first.property} ${message.replace(`${first.property} `, '')}`);
   }
+  try {
+    trustProxySetting(config.TRUST_PROXY);
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration: TRUST_PROXY ${(error as Error).message}`);
+  }
   if (config.REPORT_TIMEOUT_MS >= config.DATABASE_QUERY_TIMEOUT_MS) {
     throw new ConfigError(
       `Invalid configuration: REPORT_TIMEOUT_MS must be below DATABASE_QUERY_TIMEOUT_MS (${config.DATABASE_QUERY_TIMEOUT_MS})`,
     );
+  }
+  try {
+    parseWitnessList(config.AUDIT_WITNESSES);
+  } catch (error) {
+    if (error instanceof WitnessListError) throw new ConfigError(`Invalid configuration: AUDIT_WITNESSES ${error.message}`);
+    throw error;
   }
   return config;
 }

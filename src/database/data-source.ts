@@ -11,6 +11,7 @@ import { ShipmentPartnerEntity } from '../shipments/entities/shipment-partner.en
 import { ShipmentEntity } from '../shipments/entities/shipment.entity';
 import { APPLICATION_NAME, DEFAULT_QUERY_TIMEOUT_MS, poolSettings } from './pool-settings';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookSubscriptionEntity } from '../webhooks/webhook.entities';
+import { AuditCosignatureEntity, AuditWitnessEntity } from '../audit/witness/witness.entities';
 
 export const ENTITIES = [
   OrganizationEntity,
@@ -28,6 +29,8 @@ export const ENTITIES = [
   WebhookSubscriptionEntity,
   WebhookDeliveryEntity,
   WebhookAttemptEntity,
+  AuditWitnessEntity,
+  AuditCosignatureEntity,
 ];
 
 /** The schema's options, for the migration runner and the TypeORM CLI (the service runs SQL through Database). */

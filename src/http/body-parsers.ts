@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseJsonBody } from '../common/json-body';
 import { Problem } from '../common/problem';
+import type { AppConfig } from '../config/app-config';
 
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -8,9 +9,10 @@ const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
  * The request bodies the API takes: JSON, parsed losslessly (numbers keep their literal text), and
  * packing-list CSV. Each keeps its raw text on the request for the idempotency hash.
  */
-export function installBodyParsers(fastify: FastifyInstance): void {
+export function installBodyParsers(fastify: FastifyInstance, config: AppConfig): void {
   fastify.removeContentTypeParser('application/json');
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+  const jsonBodyLimit = Math.min(config.JSON_BODY_LIMIT_BYTES, config.BODY_LIMIT_BYTES);
+  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: jsonBodyLimit }, (request, body, done) => {
     try {
       (request as FastifyRequest & { rawBody?: string }).rawBody = body as string;
       done(null, parseJsonBody(body as string));

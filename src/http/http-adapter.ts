@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { Problem, PROBLEM_TYPE_BASE } from '../common/problem';
 import type { AppConfig } from '../config/app-config';
+import { trustProxySetting } from '../config/trust-proxy';
 
 const CLIENT_REQUEST_ID = /^[\w.:\-]{1,128}$/;
 
@@ -12,6 +13,7 @@ const CLIENT_REQUEST_ID = /^[\w.:\-]{1,128}$/;
 export function createHttpAdapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: trustProxySetting(config.TRUST_PROXY),
     // Fastify's own pino logs requests (nestjs-pino reuses it: useExisting), one line per request from
     // the onResponse hook (request-hooks.ts); pino-http middleware on every request cost ~0.2 ms (bench).
     logger: { level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie'] },

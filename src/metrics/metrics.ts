@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** One registry per process: Node's default metrics plus request durations by route and status. */
 export const metricsRegistry = new Registry();
@@ -20,5 +20,13 @@ export const auditVerifications = new Counter({
   name: 'aidtrail_audit_verifications_total',
   help: 'Audit log verifications by the pass that produced the report and its outcome',
   labelNames: ['pass', 'valid'] as const,
+  registers: [metricsRegistry],
+});
+
+/** Per witness: entries of the latest checkpoint it has not cosigned yet (the tree size less its last cosigned size). */
+export const auditWitnessLag = new Gauge({
+  name: 'aidtrail_audit_witness_lag_entries',
+  help: 'Latest checkpoint tree size minus the size the witness last cosigned',
+  labelNames: ['witness'] as const,
   registers: [metricsRegistry],
 });

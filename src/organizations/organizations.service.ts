@@ -5,6 +5,7 @@ import { DEFAULT_PAGE_SIZE, Page, toPage } from '../common/page';
 import { Problem } from '../common/problem';
 import type { RequestContext } from '../common/request-context';
 import { LedgerTransactions } from '../database/ledger-transaction';
+import { organizationScope } from '../shipments/shipment-scope';
 import { checkIfMatch } from '../common/etag';
 import type { CreateOrganizationDto, ListOrganizationsQueryDto, OrganizationDto, UpdateOrganizationDto } from './dto/organization.dto';
 import { toOrganizationDto } from './organization.mapper';
@@ -41,7 +42,14 @@ export class OrganizationsService {
     return toOrganizationDto(row);
   }
 
+  /**
+   * A coordinator whose token names an organization edits that organization only: any other answers 404,
+   * as a shipment outside its scope does (a rename would show on the other organization's shipments and
+   * exports).
+   */
   async update(context: RequestContext, id: string, input: UpdateOrganizationDto, ifMatch?: string): Promise<OrganizationDto> {
+    const scope = organizationScope(context.principal);
+    if (scope !== null && scope !== id) throw Problem.notFound('Organization');
     return this.transactions.run(context, async (tx) => {
       const current = await this.organizations.findById(id, tx, true);
       if (!current) throw Problem.notFound('Organization');

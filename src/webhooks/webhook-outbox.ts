@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { Change, ChangeListener, LedgerTransaction, LedgerTransactions } from '../database/ledger-transaction';
 import { toShipmentView } from '../shipments/shipment.mapper';
 import type { ShipmentView } from '../shipments/shipment.views';
-import { involvesOrganization } from '../shipments/shipment-scope';
 import { ShipmentsRepository } from '../shipments/shipments.repository';
 import { webhookEventOf } from './webhook-events';
 import { WebhooksRepository } from './webhooks.repository';
@@ -20,8 +19,9 @@ interface Parties {
  *
  * Who hears of a shipment: subscriptions without an organization (admin's, an unscoped coordinator's)
  * hear of every one; an organization's hear only of shipments in which it is donor, recipient or
- * partner. An edit that removes an organization from a shipment is still delivered to it, once: it
- * was a party before the edit and learns that it no longer is; later changes are not.
+ * partner. An edit that removes an organization from a shipment is still delivered to it, once, as
+ * `{shipment: {id, removed: true}}` only: it was a party before the edit and learns that it no longer is,
+ * not the shipment's new contents or parties; later changes are not delivered to it.
  */
 @Injectable()
 export class WebhookOutbox implements ChangeListener, OnModuleInit {
@@ -45,20 +45,29 @@ export class WebhookOutbox implements ChangeListener, OnModuleInit {
       event.type === 'shipment.status_changed'
         ? await this.reload(tx, event.shipmentId)
         : (change.after as ShipmentView);
-    const versions = [shipment, event.before as Parties | undefined].flatMap((version) => (version ? [partiesOf(version)] : []));
+    const parties = new Set(partiesOf(shipment));
+    const formerParties = new Set(partiesOf(event.before as Parties | undefined).filter((party) => !parties.has(party)));
     const targets = subscribers
-      .filter((s) => versions.some((parties) => involvesOrganization(s.organization_id, parties)))
+      .filter((s) => s.organization_id === null || parties.has(s.organization_id))
       .map((s) => s.id);
-    if (targets.length === 0) return;
+    // An organization the edit removed learns that, and nothing of what the shipment now is.
+    const removedTargets = subscribers
+      .filter((s) => s.organization_id !== null && formerParties.has(s.organization_id))
+      .map((s) => s.id);
 
-    const id = randomUUID();
     const createdAt = new Date().toISOString();
     const data =
       event.type === 'shipment.status_changed'
         ? { shipment, fromStatus: event.fromStatus, toStatus: event.toStatus, event: event.event }
         : { shipment };
-    const payload = JSON.stringify({ id, type: event.type, createdAt, data });
-    await this.webhooks.enqueue(tx, id, event.type, payload, targets, createdAt);
+    await this.enqueue(tx, event.type, data, targets, createdAt);
+    await this.enqueue(tx, event.type, { shipment: { id: event.shipmentId, removed: true } }, removedTargets, createdAt);
+  }
+
+  private async enqueue(tx: LedgerTransaction, type: string, data: unknown, targets: string[], createdAt: string): Promise<void> {
+    if (targets.length === 0) return;
+    const id = randomUUID();
+    await this.webhooks.enqueue(tx, id, type, JSON.stringify({ id, type, createdAt, data }), targets, createdAt);
   }
 
   private async reload(tx: LedgerTransaction, shipmentId: string): Promise<ShipmentView> {
@@ -68,7 +77,9 @@ export class WebhookOutbox implements ChangeListener, OnModuleInit {
   }
 }
 
-/** The parties of a served shipment (or of the part of it an edit changed) as the scope rule reads them. */
-function partiesOf(shipment: Parties): { donorId?: string; recipientId?: string; partnerIds: string[] } {
-  return { donorId: shipment.donor?.id, recipientId: shipment.recipient?.id, partnerIds: (shipment.partners ?? []).map((p) => p.id) };
+function partiesOf(shipment: Parties | undefined | null): string[] {
+  if (!shipment) return [];
+  return [shipment.donor?.id, shipment.recipient?.id, ...(shipment.partners ?? []).map((p) => p.id)].filter(
+    (id): id is string => typeof id === 'string',
+  );
 }

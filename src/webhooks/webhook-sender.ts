@@ -1,7 +1,8 @@
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
-import { isPublicAddress, publicOnlyLookup } from './address-guard';
+import { isPublicAddress, NON_PUBLIC_HOST, publicOnlyLookup } from './address-guard';
+import { describeSendError } from './send-error';
 
 /** Connecting, sending and receiving the answer's head must all happen within this. */
 export const SEND_TIMEOUT_MS = 10_000;
@@ -53,7 +54,7 @@ export function sendWebhook(
     const host = target.hostname.replace(/^\[|\]$/g, '');
     // An IP literal never goes through `lookup`, so it is checked here.
     if (!options.allowPrivate && isIP(host) && !isPublicAddress(host)) {
-      return finish(null, `refused: ${host} is not a public address`);
+      return finish(null, `refused: the host ${NON_PUBLIC_HOST}`);
     }
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = (sending.request = send(
@@ -84,7 +85,7 @@ export function sendWebhook(
         response.on('error', done);
       },
     ));
-    req.on('error', (error: NodeJS.ErrnoException) => finish(null, describeError(error)));
+    req.on('error', (error: NodeJS.ErrnoException) => finish(null, describeSendError(error)));
     req.end(body);
   });
 }
@@ -97,10 +98,4 @@ function describeStatus(status: number, response: IncomingMessage): string {
     return `redirect (${status}${location}) not followed`;
   }
   return `the receiver answered ${status}`;
-}
-
-function describeError(error: NodeJS.ErrnoException): string {
-  if (error.name === 'AbortError') return 'aborted (the service was stopping)';
-  const code = error.code && !error.message.includes(error.code) ? `${error.code}: ` : '';
-  return `${code}${error.message}`.slice(0, 500);
 }

@@ -1,4 +1,4 @@
-import { isPublicAddress, resolveHost } from './address-guard';
+import { isPublicAddress, NON_PUBLIC_HOST, resolveHost } from './address-guard';
 
 /**
  * Why a subscription URL is refused, or undefined when it is acceptable. The syntactic rules always
@@ -21,17 +21,14 @@ export async function webhookUrlProblem(
     return { status: 400, message: 'must not contain credentials (user:password@)' };
   if (!parsed.hostname) return { status: 400, message: 'must name a host' };
   if (allowPrivate) return undefined;
+  // One answer for a name that does not resolve and one that resolves inward, without the addresses:
+  // a caller learns nothing of the internal DNS (not even which internal names exist).
+  const refused = { status: 422 as const, message: `must reach a public address; ${parsed.hostname} ${NON_PUBLIC_HOST}` };
   let addresses: string[];
   try {
     addresses = await resolveHost(parsed.hostname);
   } catch {
-    return { status: 422, message: `host ${parsed.hostname} does not resolve` };
+    return refused;
   }
-  const blocked = addresses.find((address) => !isPublicAddress(address));
-  if (blocked)
-    return {
-      status: 422,
-      message: `must reach a public address; ${parsed.hostname} is ${blocked} (loopback, private or reserved)`,
-    };
-  return undefined;
+  return addresses.length > 0 && addresses.every(isPublicAddress) ? undefined : refused;
 }

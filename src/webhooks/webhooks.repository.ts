@@ -155,6 +155,19 @@ export class WebhooksRepository {
   }
 
   /** The outbox rows of one event, due at once. */
+  /**
+   * The subscriptions of one organization (null: those of unscoped tokens), counted under a transaction
+   * lock per organization, so that concurrent creations cannot together pass the cap.
+   */
+  async countOfOrganizationLocked(tx: LedgerTransaction, organizationId: string | null): Promise<number> {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('webhook_subscription:' || coalesce($1::text, '-'), 0))`, [organizationId]);
+    const [row] = await tx.query<{ count: number }>(
+      `SELECT count(*)::int AS count FROM webhook_subscription WHERE organization_id IS NOT DISTINCT FROM $1::uuid`,
+      [organizationId],
+    );
+    return row.count;
+  }
+
   async enqueue(
     tx: LedgerTransaction,
     eventId: string,

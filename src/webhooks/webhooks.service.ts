@@ -34,13 +34,21 @@ export class WebhooksService {
   async create(context: RequestContext, input: CreateWebhookDto): Promise<WebhookWithSecretDto> {
     await this.checkUrl(input.url);
     const secret = generateWebhookSecret();
+    const organizationId = organizationScope(context.principal);
     return this.transactions.run(context, async (tx) => {
+      const cap = this.config.WEBHOOK_SUBSCRIPTIONS_PER_ORGANIZATION;
+      if ((await this.webhooks.countOfOrganizationLocked(tx, organizationId)) >= cap) {
+        throw Problem.conflict(
+          `This organization already has ${cap} webhook subscriptions, the most allowed (WEBHOOK_SUBSCRIPTIONS_PER_ORGANIZATION); delete one first.`,
+          'webhook-subscription-limit',
+        );
+      }
       const row = await this.webhooks.insert(tx, {
         id: randomUUID(),
         url: input.url,
         events: input.events,
         secret,
-        organizationId: organizationScope(context.principal),
+        organizationId,
         createdByTokenId: context.principal.tokenId,
         now: new Date().toISOString(),
       });

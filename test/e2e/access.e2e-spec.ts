@@ -611,7 +611,7 @@ describe('access: bearer tokens and roles', () => {
       await expectSecretNowhereInDatabase(service.adminToken);
     });
 
-    it('exists after every start-up, even when it was revoked meanwhile', async () => {
+    it('exists after every start-up, but a revoked one stays revoked across restarts, and start-up says so', async () => {
       const secret = `e2e-bootstrap-${randomBytes(16).toString('hex')}`;
       const bootstrapped = admin.as(secret);
       expectProblem(await bootstrapped.get('/me'), 401);
@@ -627,10 +627,15 @@ describe('access: bearer tokens and roles', () => {
       expectProblem(await bootstrapped.get('/me'), 401);
       await first.stop();
 
-      await service.startSibling({ ADMIN_TOKEN: secret });
-      const reinstated = await bootstrapped.get('/me');
-      expect(reinstated.status).toBe(200);
-      expect(reinstated.body).toMatchObject({ tokenId: me.body.tokenId, role: 'admin' });
+      const restarted = await service.startSibling({ ADMIN_TOKEN: secret, LOG_LEVEL: 'info' });
+      expectProblem(await bootstrapped.get('/me'), 401);
+      const lines = restarted.output().split('\n').filter((line) => line.includes('ADMIN_TOKEN'));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/revoked token, which stays so/);
+      expect(lines[0]).not.toContain(secret);
+      const { rows } = await service.db.query('SELECT revoked_at FROM access_token WHERE id = $1', [me.body.tokenId]);
+      expect(rows[0].revoked_at).not.toBeNull();
+      await restarted.stop();
     });
   });
 

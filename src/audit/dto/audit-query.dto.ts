@@ -31,6 +31,10 @@ export class CheckpointQueryDto {
   /** A tree size the client holds: the answer adds the consistency proof from it. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_SIZE)
   since?: number;
+
+  /** Answer the newest checkpoint that at least this many of the log's witnesses have cosigned. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  cosigned?: number;
 }
 
 export class InclusionQueryDto {

@@ -30,9 +30,9 @@ export class NoteError extends Error {
 const ROOT_HASH_SIZE = 32;
 const ED25519_SIGNATURE_TYPE = 0x01;
 const ED25519_SIGNATURE_SIZE = 64;
-const SIGNATURE_PREFIX = '\u2014 ';
+export const SIGNATURE_PREFIX = '\u2014 ';
 // C2SP requires accepting at least 16; Go's sumdb/note stops at 100. Bounds work on hostile input.
-const MAX_SIGNATURES = 100;
+export const MAX_SIGNATURES = 100;
 
 export function formatCheckpointBody(checkpoint: Checkpoint): string {
   const { origin, treeSize, rootHash, extensions = [] } = checkpoint;
@@ -181,7 +181,7 @@ function assertKeyName(name: string): void {
   if (!isValidKeyName(name)) throw new NoteError(`invalid key name ${JSON.stringify(name)}`);
 }
 
-function parseSignatureLine(line: string): { name: string; keyId: Buffer; signature: Buffer } {
+export function parseSignatureLine(line: string): { name: string; keyId: Buffer; signature: Buffer } {
   if (!line.startsWith(SIGNATURE_PREFIX)) throw new NoteError('malformed note: bad signature line');
   const rest = line.slice(SIGNATURE_PREFIX.length);
   const space = rest.indexOf(' ');
@@ -198,7 +198,7 @@ function parseSignatureLine(line: string): { name: string; keyId: Buffer; signat
  * valid UTF-8 unless it holds a lone surrogate, which Buffer.from would silently replace, changing the
  * signed bytes.
  */
-function isNoteText(text: string): boolean {
+export function isNoteText(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x20 && c !== 0x0a) return false;
@@ -226,7 +226,7 @@ function decodeUtf8(bytes: Uint8Array): string {
 }
 
 /** Standard padded base64 in canonical form only; Buffer.from(_, 'base64') alone skips invalid characters. */
-function decodeBase64Strict(text: string): Buffer | undefined {
+export function decodeBase64Strict(text: string): Buffer | undefined {
   if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return undefined;
   const bytes = Buffer.from(text, 'base64');
   return bytes.toString('base64') === text ? bytes : undefined;
