@@ -1,85 +1,15 @@
-import helmet from 'helmet';
 import { RequestMethod } from '@nestjs/common';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { randomUUID } from 'node:crypto';
-import { LogController, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { IncomingMessage } from 'node:http';
-import type { Socket } from 'node:net';
-import { checkQueryText, parseJsonBody } from './common/json-body';
-import { Problem, PROBLEM_TYPE_BASE } from './common/problem';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
-import { trustProxySetting } from './config/trust-proxy';
+import { installBodyParsers } from './http/body-parsers';
 import { setupOpenApi } from './http/openapi';
-import { httpRequestDuration } from './metrics/metrics';
+import { installRequestHooks } from './http/request-hooks';
+import { installSecurityHeaders } from './http/security-headers';
 
-const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
-const CLIENT_REQUEST_ID = /^[\w.:\-]{1,128}$/;
+export { createHttpAdapter } from './http/http-adapter';
 
-/** The Fastify adapter: request ids taken from X-Request-Id when sane, body size limit. */
-export function createHttpAdapter(config: AppConfig): FastifyAdapter {
-  return new FastifyAdapter({
-    bodyLimit: config.BODY_LIMIT_BYTES,
-    trustProxy: trustProxySetting(config.TRUST_PROXY),
-    // Fastify's own pino logs requests (nestjs-pino reuses it: useExisting), one line per request from
-    // the onResponse hook below; pino-http middleware on every request cost ~0.2 ms (bench).
-    logger: { level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie'] },
-    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
-    genReqId: (raw: IncomingMessage) => {
-      const sent = raw.headers['x-request-id'];
-      const id = typeof sent === 'string' && CLIENT_REQUEST_ID.test(sent) ? sent : randomUUID();
-      (raw as IncomingMessage & { id?: string }).id = id; // pino-http logs the same id
-      return id;
-    },
-    // URLs the router refuses before any hook runs (malformed percent-encoding, a path parameter
-    // longer than maxParamLength): problem+json like every other error, not Fastify's own JSON.
-    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
-      void reply.header('x-request-id', request.id);
-      sendProblem(
-        request,
-        reply,
-        tooLong
-          ? new Problem(414, 'uri-too-long', 'URI Too Long', 'A path segment of the URL is too long.')
-          : Problem.badRequest('The URL is not valid (malformed percent-encoding or characters).'),
-      );
-    },
-    // Requests Node's parser refuses (headers over 16 KB, e.g. a huge query string; a malformed
-    // request line) never reach Fastify: answered here, in problem+json, on the raw socket.
-    clientErrorHandler: (error: NodeJS.ErrnoException, socket: Socket) => {
-      if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
-      const [status, code, title, detail] =
-        error.code === 'HPE_HEADER_OVERFLOW'
-          ? [431, 'request-header-fields-too-large', 'Request Header Fields Too Large', 'The request line and headers exceed 16 KB; shorten the query string or headers.']
-          : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-            ? [408, 'request-timeout', 'Request Timeout', 'The request was not received in time.']
-            : [400, 'bad-request', 'Bad Request', 'The request is not valid HTTP.'];
-      const requestId = randomUUID();
-      const body = JSON.stringify({ type: `${PROBLEM_TYPE_BASE}${code}`, title, status, detail, requestId });
-      socket.end(
-        `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
-          `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
-      );
-    },
-  });
-}
-
-/** The problem+json answer, for errors that never reach Nest's exception filter. */
-function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Problem): void {
-  void reply
-    .status(problem.status)
-    .header('content-type', 'application/problem+json; charset=utf-8')
-    .send({
-      type: `${PROBLEM_TYPE_BASE}${problem.code}`,
-      title: problem.title,
-      status: problem.status,
-      detail: problem.detail ?? problem.title,
-      requestId: request.id,
-      ...(problem.errors?.length ? { errors: problem.errors } : {}),
-    });
-}
-
-/** Everything between the adapter and `listen`: prefix, pipes, parsers, headers, docs, hooks. */
+/** Everything between the adapter and `listen`: prefix, pipes, parsers, hooks, headers, docs. */
 export async function configureHttpServer(app: NestFastifyApplication): Promise<void> {
   app.setGlobalPrefix('api/v1', {
     exclude: [
@@ -91,58 +21,9 @@ export async function configureHttpServer(app: NestFastifyApplication): Promise<
   app.useGlobalPipes(createValidationPipe());
 
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.removeContentTypeParser('application/json');
-  const config = app.get(AppConfig);
-  const jsonBodyLimit = Math.min(config.JSON_BODY_LIMIT_BYTES, config.BODY_LIMIT_BYTES);
-  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: jsonBodyLimit }, (request, body, done) => {
-    try {
-      (request as FastifyRequest & { rawBody?: string }).rawBody = body as string;
-      done(null, parseJsonBody(body as string));
-    } catch (error) {
-      done(error as Error, undefined);
-    }
-  });
-  // Packing-list manifests (POST /shipments/import): the CSV as text; the importer parses it.
-  fastify.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (request, body, done) => {
-    let text: string;
-    try {
-      text = STRICT_UTF8.decode(body as Buffer);
-    } catch {
-      done(Problem.badRequest('The manifest is not valid UTF-8: save it as "CSV UTF-8".'), undefined);
-      return;
-    }
-    (request as FastifyRequest & { rawBody?: string }).rawBody = text;
-    done(null, text);
-  });
-  fastify.addHook('onRequest', async (request, reply) => {
-    void reply.header('x-request-id', request.id);
-  });
-  fastify.addHook('preValidation', async (request) => checkQueryText(request.query));
-  fastify.addHook('onResponse', async (request, reply) => {
-    if (request.url !== '/health/live' && request.url !== '/metrics') {
-      request.log.info(
-        { method: request.method, url: request.url, statusCode: reply.statusCode, responseTime: reply.elapsedTime },
-        'request completed',
-      );
-    }
-    httpRequestDuration.observe(
-      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
-  });
-  // Security headers from helmet, built once. (@fastify/helmet rebuilt the whole helmet middleware, CSP
-  // directives parsed again, on every request: 2.5 % of the service's CPU per create-shipment.)
-  const securityHeaders = helmet({
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-      },
-    },
-  });
-  fastify.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)));
+  installBodyParsers(fastify, app.get(AppConfig));
+  installRequestHooks(fastify);
+  installSecurityHeaders(fastify);
 
   setupOpenApi(app);
 }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { LedgerTransaction } from '../database/ledger-transaction';
-import { pooledSql } from '../database/pooled-sql';
+import { Database } from '../database/sql/database';
 import type { Role } from './access-token.entity';
 import type { Principal } from './principal';
 import { hashTokenSecret, sameHash } from './token-secret';
@@ -20,11 +19,11 @@ const COLUMNS = 'id, name, role, organization_id, expires_at, revoked_at, create
 
 @Injectable()
 export class TokensRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly database: Database) {}
 
   async findActiveBySecret(secret: string): Promise<Principal | undefined> {
     const hash = hashTokenSecret(secret);
-    const [row] = await pooledSql(this.dataSource).query<TokenRow & { secret_hash: Buffer }>(
+    const [row] = await this.database.query<TokenRow & { secret_hash: Buffer }>(
       `SELECT ${COLUMNS}, secret_hash FROM access_token
         WHERE secret_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
       [hash],
@@ -67,7 +66,7 @@ export class TokensRepository {
 
   /** Newest first, keyset on (created_at, id). */
   async list(limit: number, after?: { value: string; id: string }): Promise<Array<TokenRow & { cursor_value: string }>> {
-    return this.dataSource.query(
+    return this.database.query(
       `SELECT ${COLUMNS}, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_value
          FROM access_token
         WHERE ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))

@@ -31,7 +31,7 @@ export class TokensService {
     }
     const secret = generateTokenSecret();
     return this.transactions.run(context, async (tx) => {
-      if (input.organizationId && !(await this.organizations.exists(tx.manager, input.organizationId))) {
+      if (input.organizationId && !(await this.organizations.exists(tx, input.organizationId))) {
         throw Problem.unprocessable('organizationId: no such organization', [
           { path: 'organizationId', message: 'no organization has this id' },
         ]);

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { Database } from '../database/sql/database';
+import type { SqlRunner } from '../database/sql/sql-runner';
 import { AuditLogRepository, subtreeKey } from './audit-log.repository';
 import { formatCheckpointBody, signNote } from './merkle/checkpoint-note';
 import { appendLeaves, leafHash, rootFromFrontier, subtreeDecomposition, verifyConsistency } from './merkle/merkle-tree';
@@ -30,7 +31,7 @@ export class AuditIntegrator implements OnApplicationBootstrap, OnApplicationShu
   private loop?: Promise<void>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly database: Database,
     private readonly log: AuditLogRepository,
     private readonly key: SigningKeyHolder,
     private readonly witnesses: WitnessSubmitter,
@@ -69,44 +70,44 @@ export class AuditIntegrator implements OnApplicationBootstrap, OnApplicationShu
 
   /** Sequences one batch; returns how many entries it integrated (0 when idle or another instance holds the lock). */
   async integrateBatch(): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [INTEGRATOR_LOCK]);
+    return this.database.transaction(async (tx) => {
+      const [{ locked }] = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [INTEGRATOR_LOCK]);
       if (!locked) return 0;
-      const latest = await this.log.latestCheckpoint(manager);
-      const queued = await this.log.queued(manager, BATCH_SIZE);
+      const latest = await this.log.latestCheckpoint(tx);
+      const queued = await this.log.queued(tx, BATCH_SIZE);
       if (queued.length === 0 && latest) return 0;
 
-      const treeSize = await this.log.treeSize(manager);
-      const frontier = await this.frontier(manager, treeSize);
+      const treeSize = await this.log.treeSize(tx);
+      const frontier = await this.frontier(tx, treeSize);
       if (latest) this.checkAgainstCheckpoint(latest, treeSize, rootFromFrontier(frontier));
 
       const leafHashes = queued.map(({ content }) => leafHash(content));
       const appended = appendLeaves(treeSize, frontier, leafHashes);
       if (queued.length) {
         await this.log.appendLeaves(
-          manager,
+          tx,
           queued.map(({ id }, i) => ({ seq: treeSize + i, entryId: id, leafHash: leafHashes[i] })),
           appended.completed,
         );
       }
       if (latest && latest.treeSize > 0) {
         // Belt and braces: prove, from what is now stored, that the new tree extends the last signed one.
-        const proof = await consistencyProofFromStore(this.log, latest.treeSize, appended.treeSize, manager);
+        const proof = await consistencyProofFromStore(this.log, latest.treeSize, appended.treeSize, tx);
         if (!verifyConsistency(latest.treeSize, appended.treeSize, proof, latest.rootHash, appended.root)) {
           throw new LogInconsistentError(`the new tree of ${appended.treeSize} is not consistent with checkpoint ${latest.treeSize}`);
         }
       }
       const body = formatCheckpointBody({ origin: this.key.key.keyName, treeSize: appended.treeSize, rootHash: appended.root });
       const note = signNote(body, this.key.key.keyName, this.key.key.privateKey);
-      await this.log.insertCheckpoint(manager, { treeSize: appended.treeSize, rootHash: appended.root, note }, new Date().toISOString());
+      await this.log.insertCheckpoint(tx, { treeSize: appended.treeSize, rootHash: appended.root, note }, new Date().toISOString());
       return queued.length;
     });
   }
 
   /** The right edge of the stored tree: O(log n) hashes read in one query. */
-  private async frontier(manager: EntityManager, treeSize: number): Promise<Buffer[]> {
+  private async frontier(tx: SqlRunner, treeSize: number): Promise<Buffer[]> {
     const refs = subtreeDecomposition(0, treeSize);
-    const hashes = await this.log.subtreeHashes(refs, manager);
+    const hashes = await this.log.subtreeHashes(refs, tx);
     return refs.map(({ start, size }) => {
       const hash = hashes.get(subtreeKey(start, size));
       if (!hash) throw new LogInconsistentError(`the stored subtree (${start}, ${size}) is missing`);

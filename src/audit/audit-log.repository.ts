@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
 import type { Keyset } from '../common/cursor';
 import { isoTimestamp, SqlParams } from '../common/sql';
-import { openLongRead } from '../database/long-read';
+import { Database } from '../database/sql/database';
+import type { SqlRunner } from '../database/sql/sql-runner';
 import type { AuditEntryView } from './audit-entry.view';
 import type { PerfectSubtree, SubtreeRef } from './merkle/merkle-tree';
 
@@ -59,30 +59,26 @@ const subtreeKey = (start: number, size: number) => `${start}:${size}`;
 
 @Injectable()
 export class AuditLogRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
-  get manager(): EntityManager {
-    return this.dataSource.manager;
-  }
+  constructor(private readonly database: Database) {}
 
   /** Committed entries that await their leaf index, oldest queued first. */
-  async queued(manager: EntityManager, limit: number): Promise<Array<{ id: string; content: string }>> {
-    return manager.query(
+  async queued(tx: SqlRunner, limit: number): Promise<Array<{ id: string; content: string }>> {
+    return tx.query(
       `SELECT e.id, e.content FROM audit_queue q JOIN audit_entry e ON e.id = q.entry_id ORDER BY q.enqueued LIMIT $1`,
       [limit],
     );
   }
 
-  async treeSize(manager: EntityManager = this.manager): Promise<number> {
-    const [row] = await manager.query('SELECT coalesce(max(seq) + 1, 0)::int8::text AS size FROM audit_leaf');
+  async treeSize(runner: SqlRunner = this.database): Promise<number> {
+    const [row] = await runner.query<{ size: string }>('SELECT coalesce(max(seq) + 1, 0)::int8::text AS size FROM audit_leaf');
     return Number(row.size);
   }
 
   /** Hashes of the given perfect subtrees in one query: leaves from audit_leaf, the rest from audit_subtree. */
-  async subtreeHashes(refs: readonly SubtreeRef[], manager: EntityManager = this.manager): Promise<Map<string, Buffer>> {
+  async subtreeHashes(refs: readonly SubtreeRef[], runner: SqlRunner = this.database): Promise<Map<string, Buffer>> {
     const leaves = refs.filter((ref) => ref.size === 1).map((ref) => ref.start);
     const inner = refs.filter((ref) => ref.size > 1);
-    const rows: Array<{ start: string; size: string; hash: Buffer }> = await manager.query(
+    const rows = await runner.query<{ start: string; size: string; hash: Buffer }>(
       `SELECT seq::text AS start, '1' AS size, leaf_hash AS hash FROM audit_leaf WHERE seq = ANY($1::int8[])
        UNION ALL
        SELECT t.start::text, (1::int8 << t.level)::text, t.hash
@@ -93,27 +89,27 @@ export class AuditLogRepository {
   }
 
   async appendLeaves(
-    manager: EntityManager,
+    tx: SqlRunner,
     leaves: Array<{ seq: number; entryId: string; leafHash: Buffer }>,
     subtrees: PerfectSubtree[],
   ): Promise<void> {
-    await manager.query(
+    await tx.query(
       `INSERT INTO audit_leaf (seq, entry_id, leaf_hash, integrated_at)
        SELECT seq, entry_id, leaf_hash, now() FROM unnest($1::int8[], $2::uuid[], $3::bytea[]) AS t(seq, entry_id, leaf_hash)`,
       [leaves.map((leaf) => leaf.seq), leaves.map((leaf) => leaf.entryId), leaves.map((leaf) => leaf.leafHash)],
     );
     const inner = subtrees.filter((subtree) => subtree.level > 0);
     if (inner.length) {
-      await manager.query(
+      await tx.query(
         `INSERT INTO audit_subtree (level, start, hash) SELECT * FROM unnest($1::int2[], $2::int8[], $3::bytea[])`,
         [inner.map((s) => s.level), inner.map((s) => s.start), inner.map((s) => s.hash)],
       );
     }
-    await manager.query('DELETE FROM audit_queue WHERE entry_id = ANY($1::uuid[])', [leaves.map((leaf) => leaf.entryId)]);
+    await tx.query('DELETE FROM audit_queue WHERE entry_id = ANY($1::uuid[])', [leaves.map((leaf) => leaf.entryId)]);
   }
 
-  async latestCheckpoint(manager: EntityManager = this.manager): Promise<CheckpointRow | undefined> {
-    const [row] = await manager.query(
+  async latestCheckpoint(runner: SqlRunner = this.database): Promise<CheckpointRow | undefined> {
+    const [row] = await runner.query<CheckpointRow & { treeSize: string }>(
       `SELECT tree_size::text AS "treeSize", root_hash AS "rootHash", note, ${isoTimestamp('created_at')} AS "createdAt"
          FROM audit_checkpoint ORDER BY tree_size DESC LIMIT 1`,
     );
@@ -121,15 +117,15 @@ export class AuditLogRepository {
   }
 
   async checkpoints(): Promise<CheckpointRow[]> {
-    const rows = await this.manager.query(
+    const rows = await this.database.query<CheckpointRow & { treeSize: string }>(
       `SELECT tree_size::text AS "treeSize", root_hash AS "rootHash", note, ${isoTimestamp('created_at')} AS "createdAt"
          FROM audit_checkpoint ORDER BY tree_size`,
     );
-    return rows.map((row: CheckpointRow & { treeSize: string }) => ({ ...row, treeSize: Number(row.treeSize) }));
+    return rows.map((row) => ({ ...row, treeSize: Number(row.treeSize) }));
   }
 
-  async insertCheckpoint(manager: EntityManager, checkpoint: Omit<CheckpointRow, 'createdAt'>, createdAt: string): Promise<void> {
-    await manager.query(
+  async insertCheckpoint(tx: SqlRunner, checkpoint: Omit<CheckpointRow, 'createdAt'>, createdAt: string): Promise<void> {
+    await tx.query(
       'INSERT INTO audit_checkpoint (tree_size, root_hash, note, created_at) VALUES ($1, $2, $3, $4)',
       [checkpoint.treeSize, checkpoint.rootHash, checkpoint.note, createdAt],
     );
@@ -141,7 +137,7 @@ export class AuditLogRepository {
    * hash the whole entry table for every batch.
    */
   async leaves(fromSeq: number, limit: number, toSeq?: number): Promise<LeafRow[]> {
-    const rows: Array<{ seq: string; leaf_hash: Buffer; content: string | null }> = await this.manager.query(
+    const rows = await this.database.query<{ seq: string; leaf_hash: Buffer; content: string | null }>(
       `SELECT l.seq::text AS seq, l.leaf_hash, (SELECT e.content FROM audit_entry e WHERE e.id = l.entry_id) AS content
          FROM audit_leaf l
         WHERE l.seq >= $1 AND ($3::int8 IS NULL OR l.seq <= $3) ORDER BY l.seq LIMIT $2`,
@@ -230,7 +226,7 @@ export class AuditLogRepository {
    * size needs (DATABASE_QUERY_TIMEOUT_MS would fail verification of a log of a few million entries).
    */
   private async stream<Row>(sql: string, params: unknown[], each: (row: Row) => void): Promise<void> {
-    const read = await openLongRead(this.dataSource, sql, params, 5_000);
+    const read = await this.database.longRead(sql, params, 5_000);
     let failed = true;
     try {
       for await (const row of read.rows as AsyncIterable<Row>) each(row);
@@ -251,7 +247,7 @@ export class AuditLogRepository {
     if (filter.from) conditions.push(`e.recorded_at >= ${params.add(filter.from)}::timestamptz`);
     if (filter.to) conditions.push(`e.recorded_at <= ${params.add(filter.to)}::timestamptz`);
     if (after) conditions.push(`(e.recorded_at, e.id) > (${params.add(after.value)}::timestamptz, ${params.add(after.id)}::uuid)`);
-    return this.manager.query(
+    return this.database.query(
       `SELECT ${ENTRY_JSON} AS entry, ${isoTimestamp('e.recorded_at')} AS cursor_value
          FROM audit_entry e LEFT JOIN audit_leaf l ON l.entry_id = e.id
         WHERE ${conditions.join(' AND ')} ORDER BY e.recorded_at, e.id LIMIT ${params.add(limit)}`,

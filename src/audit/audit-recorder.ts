@@ -1,15 +1,22 @@
+import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '../common/request-context';
-import type { SqlRunner } from '../database/ledger-transaction';
+import { Change, ChangeListener, LedgerTransaction, LedgerTransactions } from '../database/ledger-transaction';
+import type { SqlRunner } from '../database/sql/sql-runner';
 import { entryText, type EntryContent } from './audit-entry.view';
 
-/** A change as the audit trail records it: `before` and `after` are the API's own representations. */
-export interface Change {
-  action: string;
-  entityType: string;
-  entityId: string;
-  before: unknown;
-  after: unknown;
+/** The audit trail's hook into every change: its entry, in the change's transaction, before anything else. */
+@Injectable()
+export class AuditRecorder implements ChangeListener {
+  // Registered as soon as it exists, not at onModuleInit: the bootstrap admin token is recorded before
+  // the application's init hooks run.
+  constructor(transactions: LedgerTransactions) {
+    transactions.setAuditTrail(this);
+  }
+
+  onChange(tx: LedgerTransaction, change: Change): Promise<void> {
+    return recordAuditEntry(tx, tx.context, change);
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { SqlRunner } from '../database/sql/sql-runner';
 import { AuditLogRepository, subtreeKey } from './audit-log.repository';
 import { consistencyPathRanges, inclusionPathRanges, Range, rangeRoot, subtreeDecomposition } from './merkle/merkle-tree';
 
@@ -6,17 +6,17 @@ import { consistencyPathRanges, inclusionPathRanges, Range, rangeRoot, subtreeDe
  * RFC 9162 proofs served from the stored subtree hashes: every hash a proof needs is the root of a
  * range that decomposes into O(log n) stored perfect subtrees, all fetched in a single query.
  */
-export async function inclusionProofFromStore(log: AuditLogRepository, seq: number, treeSize: number, manager?: EntityManager) {
-  return proofFromStore(log, inclusionPathRanges(seq, treeSize), manager);
+export async function inclusionProofFromStore(log: AuditLogRepository, seq: number, treeSize: number, runner?: SqlRunner) {
+  return proofFromStore(log, inclusionPathRanges(seq, treeSize), runner);
 }
 
-export async function consistencyProofFromStore(log: AuditLogRepository, from: number, to: number, manager?: EntityManager) {
-  return proofFromStore(log, consistencyPathRanges(from, to), manager);
+export async function consistencyProofFromStore(log: AuditLogRepository, from: number, to: number, runner?: SqlRunner) {
+  return proofFromStore(log, consistencyPathRanges(from, to), runner);
 }
 
-async function proofFromStore(log: AuditLogRepository, ranges: Range[], manager?: EntityManager): Promise<Buffer[]> {
+async function proofFromStore(log: AuditLogRepository, ranges: Range[], runner?: SqlRunner): Promise<Buffer[]> {
   const refs = ranges.flatMap(([start, end]) => subtreeDecomposition(start, end));
-  const hashes = await log.subtreeHashes(refs, manager);
+  const hashes = await log.subtreeHashes(refs, runner);
   return Promise.all(
     ranges.map(([start, end]) =>
       rangeRoot(start, end, (s, size) => {

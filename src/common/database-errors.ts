@@ -1,3 +1,4 @@
+import { ConnectionLostError } from '../database/sql/sql-transaction';
 import { Problem } from './problem';
 
 interface PgError {
@@ -18,7 +19,7 @@ const CONSTRAINT_PROBLEMS: Record<string, () => Problem> = {
 const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '53300']);
 
 export function databaseProblem(error: unknown): Problem | undefined {
-  const pgError = (error as { driverError?: PgError }).driverError ?? (error as PgError);
+  const pgError = error as PgError | undefined;
   if (pgError?.constraint && CONSTRAINT_PROBLEMS[pgError.constraint]) return CONSTRAINT_PROBLEMS[pgError.constraint]();
   if (pgError?.code === '40001' || pgError?.code === '40P01') {
     return Problem.conflict('The record was changed by a concurrent request; retry.', 'concurrent-update');
@@ -34,13 +35,10 @@ export function databaseProblem(error: unknown): Problem | undefined {
   return undefined;
 }
 
-const RELEASED_RUNNER_ERRORS = new Set(['QueryRunnerAlreadyReleasedError', 'QueryRunnerProviderAlreadyReleasedError']);
-
 function isConnectionFailure(error: unknown): boolean {
-  // TypeORM releases a transaction's query runner when its connection dies (server shutdown, network):
-  // the transaction's next statement then fails with one of these (the second through an EntityManager
-  // bound to that runner), before reaching the database.
-  if (RELEASED_RUNNER_ERRORS.has((error as Error)?.name)) return true;
+  // A transaction whose connection died between two statements refuses the next one before it reaches
+  // the database.
+  if (error instanceof ConnectionLostError) return true;
   const message = (error as Error)?.message ?? '';
   return /ECONNREFUSED|ECONNRESET|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
     message,

@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { SqlTransaction } from '../database/sql/sql-transaction';
 import type { Principal } from '../access/principal';
 
 /**
@@ -9,12 +9,12 @@ import type { Principal } from '../access/principal';
 export interface RequestContext {
   requestId: string;
   principal: Principal;
-  transaction?: EntityManager;
+  transaction?: SqlTransaction;
 }
 
 /** The fields added to Fastify's request by the guard and the idempotency interceptor. */
 export interface LedgerRequestState {
   principal?: Principal;
-  ledgerTransaction?: EntityManager;
+  ledgerTransaction?: SqlTransaction;
   rawBody?: string;
 }

@@ -9,7 +9,7 @@ import { ShipmentEventEntity } from '../shipments/entities/shipment-event.entity
 import { ShipmentItemEntity } from '../shipments/entities/shipment-item.entity';
 import { ShipmentPartnerEntity } from '../shipments/entities/shipment-partner.entity';
 import { ShipmentEntity } from '../shipments/entities/shipment.entity';
-import { DEFAULT_QUERY_TIMEOUT_MS, poolSettings } from './pool-settings';
+import { APPLICATION_NAME, DEFAULT_QUERY_TIMEOUT_MS, poolSettings } from './pool-settings';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookSubscriptionEntity } from '../webhooks/webhook.entities';
 import { AuditCosignatureEntity, AuditWitnessEntity } from '../audit/witness/witness.entities';
 
@@ -33,7 +33,7 @@ export const ENTITIES = [
   AuditCosignatureEntity,
 ];
 
-/** The one place the schema's options live, for the service, the migration runner and the TypeORM CLI. */
+/** The schema's options, for the migration runner and the TypeORM CLI (the service runs SQL through Database). */
 export function dataSourceOptions(url: string, poolSize = 10, queryTimeoutMs = DEFAULT_QUERY_TIMEOUT_MS): DataSourceOptions {
   return {
     type: 'postgres',
@@ -48,7 +48,7 @@ export function dataSourceOptions(url: string, poolSize = 10, queryTimeoutMs = D
     extra: {
       max: poolSize,
       ...poolSettings(queryTimeoutMs),
-      application_name: 'aidtrail',
+      application_name: APPLICATION_NAME,
     },
   };
 }

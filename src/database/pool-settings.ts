@@ -1,7 +1,11 @@
 /**
  * The pg pool settings every connection of the service gets, kept apart from data-source.ts (which builds
- * a DataSource when imported) so that the configuration and the bench's raw-SQL twin share them.
+ * a DataSource when imported) so that the service's Database, the migrations, the configuration and the
+ * bench's raw-SQL twin share them.
  */
+
+/** How the service's connections name themselves in pg_stat_activity. */
+export const APPLICATION_NAME = 'aidtrail';
 
 /** The default of DATABASE_QUERY_TIMEOUT_MS. */
 export const DEFAULT_QUERY_TIMEOUT_MS = 30_000;

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import QueryStream from 'pg-query-stream';
-import { DataSource } from 'typeorm';
 import { isoTimestamp, SqlParams } from '../common/sql';
-import { openLongRead } from '../database/long-read';
+import { Database } from '../database/sql/database';
 import type { ShipmentFilterDto } from '../shipments/dto/list-shipments-query.dto';
-import { shipmentFilterConditions, visibleTo } from '../shipments/shipments.repository';
+import { shipmentFilterConditions } from '../shipments/shipment-filters';
+import { visibleTo } from '../shipments/shipment-scope';
 import { MANIFEST_COLUMNS, ManifestColumn } from './manifest-columns';
 
 /** Each manifest column as text, so every cell leaves PostgreSQL exactly as stored (decimals, dates). */
@@ -73,7 +73,7 @@ export interface ManifestCursor {
 
 @Injectable()
 export class ExportsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly database: Database) {}
 
   /**
    * The manifest lines of the shipments the filter and scope admit, oldest shipment first, from a
@@ -84,7 +84,7 @@ export class ExportsRepository {
    */
   async openManifest(filter: ShipmentFilterDto, scope: string | null): Promise<ManifestCursor> {
     const { sql, values } = manifestQuery(filter, scope);
-    const read = await openLongRead(this.dataSource, sql, values, MANIFEST_BATCH);
+    const read = await this.database.longRead(sql, values, MANIFEST_BATCH);
     return { rows: read.rows, release: (failed) => void read.close(failed) };
   }
 }

@@ -3,8 +3,9 @@ import { ApiExtraModels, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../common/openapi/api-problems.decorator';
 import { ApiSuccess } from '../common/openapi/api-success.decorator';
 import { HealthIndicatorDto, LivenessDto, ReadinessDto } from './dto/health.dto';
-import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { Public } from '../access/access.decorators';
+import { DatabaseHealthIndicator } from './database.health';
 
 @ApiTags('operations')
 @ApiExtraModels(HealthIndicatorDto)
@@ -12,7 +13,7 @@ import { Public } from '../access/access.decorators';
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly database: TypeOrmHealthIndicator,
+    private readonly database: DatabaseHealthIndicator,
   ) {}
 
   /** The process is up. */

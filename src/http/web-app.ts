@@ -2,6 +2,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { MAX_PATH_PARAMETER_LENGTH, pathSegmentTooLong, sendProblem } from './http-adapter';
 
 /** Where `npm run build` puts the web app (vite's outDir), next to the compiled service. */
 export const WEB_APP_DIR = resolve(__dirname, '../../web');
@@ -47,8 +48,19 @@ export async function registerWebApp(fastify: FastifyInstance, root = WEB_APP_DI
   fastify.route({
     method: ['GET', 'HEAD'],
     url: '/*',
-    handler: (request, reply) => (SERVICE_PATHS.test(request.url) || FILE_LIKE.test(request.url) ? reply.callNotFound() : sendIndex(reply)),
+    handler: (request, reply) => {
+      if (!SERVICE_PATHS.test(request.url) && !FILE_LIKE.test(request.url)) return sendIndex(reply);
+      // An API path whose parameter is too long for its route lands here, not in the router's 414.
+      if (hasLongSegment(request.url)) return sendProblem(request, reply, pathSegmentTooLong());
+      return reply.callNotFound();
+    },
   });
   fastify.get('/', (_request, reply) => sendIndex(reply));
   return true;
 }
+
+const hasLongSegment = (url: string) =>
+  url
+    .split('?')[0]
+    .split('/')
+    .some((segment) => segment.length > MAX_PATH_PARAMETER_LENGTH);

@@ -1,15 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { isUUID, validate } from 'class-validator';
-import { DataSource } from 'typeorm';
 import { Problem } from '../common/problem';
 import type { RequestContext } from '../common/request-context';
 import { flattenValidationErrors } from '../common/validation';
 import { LedgerTransactions } from '../database/ledger-transaction';
 import { CreateShipmentDto } from '../shipments/dto/create-shipment.dto';
-import { GENERATED_REFERENCE } from '../shipments/shipment-vocabulary';
+import { GENERATED_REFERENCE } from '../shipments/shipment-reference';
+import { involvesOrganization, organizationScope } from '../shipments/shipment-scope';
 import { OrganizationsRepository } from '../organizations/organizations.repository';
 import { partyErrors } from '../shipments/shipment-parties';
+import { ShipmentsRepository } from '../shipments/shipments.repository';
 import { ShipmentsService } from '../shipments/shipments.service';
 import type { ImportResultDto } from './dto/import-result.dto';
 import { LINE_COLUMNS, ManifestError, ManifestGroup, readManifest } from './manifest-reader';
@@ -41,10 +42,10 @@ const MAX_ERRORS = 1_000;
 @Injectable()
 export class ImportsService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly transactions: LedgerTransactions,
     private readonly shipments: ShipmentsService,
     private readonly organizations: OrganizationsRepository,
+    private readonly shipmentRecords: ShipmentsRepository,
   ) {}
 
   /**
@@ -82,19 +83,18 @@ export class ImportsService {
     const errors: ManifestError[] = [];
     const ids = [...new Set(shipments.flatMap(({ dto }) => [dto.donorId, dto.recipientId]).filter((id) => typeof id === 'string' && isUUID(id)))];
     const references = shipments.map(({ dto }) => dto.reference).filter((reference): reference is string => typeof reference === 'string');
-    const [organizations, taken] = await Promise.all([
-      this.organizations.names(this.dataSource.manager, ids),
-      this.dataSource.query(`SELECT reference FROM shipment WHERE reference = ANY($1::text[])`, [references]) as Promise<Array<{ reference: string }>>,
+    const [organizations, existing] = await Promise.all([
+      this.organizations.names(ids),
+      this.shipmentRecords.takenReferences(references),
     ]);
     // An id that is not a UUID was already reported by validation; only real ids can be unknown.
     const known = { has: (id: string) => typeof id !== 'string' || !isUUID(id) || organizations.has(id) };
-    const existing = new Set(taken.map((row) => row.reference));
     const firstRowOfReference = new Map<string, number>();
-    const scope = context.principal.role === 'coordinator' ? context.principal.organizationId : null;
+    const scope = organizationScope(context.principal);
     for (const { group, dto } of shipments) {
       const row = group.rows[0].row;
       errors.push(...partyErrors(dto, known).map(({ path, message }) => placeError(group, path, message)));
-      if (scope && dto.donorId !== scope && dto.recipientId !== scope) {
+      if (!involvesOrganization(scope, dto)) {
         errors.push({ row, column: 'donorId', message: "your token records only shipments in which its organization is donor or recipient" });
       }
       if (typeof dto.reference === 'string') {

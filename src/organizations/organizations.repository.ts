@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
 import type { Keyset } from '../common/cursor';
 import { escapeLike } from '../common/sql';
-import type { LedgerTransaction, SqlRunner } from '../database/ledger-transaction';
+import type { LedgerTransaction } from '../database/ledger-transaction';
+import { Database } from '../database/sql/database';
+import type { SqlRunner } from '../database/sql/sql-runner';
 import type { OrganizationDto } from './dto/organization.dto';
 
 export interface OrganizationRow {
@@ -21,15 +22,15 @@ const COLUMNS = 'id, name, type, country_code, iati_identifier, version, created
 
 @Injectable()
 export class OrganizationsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly database: Database) {}
 
-  async exists(manager: EntityManager, id: string): Promise<boolean> {
-    const rows = await manager.query('SELECT 1 FROM organization WHERE id = $1', [id]);
+  async exists(runner: SqlRunner, id: string): Promise<boolean> {
+    const rows = await runner.query('SELECT 1 FROM organization WHERE id = $1', [id]);
     return rows.length > 0;
   }
 
   /** id → name of those of `ids` that exist. */
-  async names(runner: SqlRunner, ids: string[]): Promise<Map<string, string>> {
+  async names(ids: string[], runner: SqlRunner = this.database): Promise<Map<string, string>> {
     const rows = await runner.query<{ id: string; name: string }>(
       'SELECT id, name FROM organization WHERE id = ANY($1::uuid[])',
       [ids],
@@ -37,8 +38,8 @@ export class OrganizationsRepository {
     return new Map(rows.map((row) => [row.id, row.name]));
   }
 
-  async findById(id: string, manager: EntityManager = this.dataSource.manager, lock = false): Promise<OrganizationRow | undefined> {
-    const [row] = await manager.query(`SELECT ${COLUMNS} FROM organization WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+  async findById(id: string, runner: SqlRunner = this.database, lock = false): Promise<OrganizationRow | undefined> {
+    const [row] = await runner.query<OrganizationRow>(`SELECT ${COLUMNS} FROM organization WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
     return row;
   }
 
@@ -70,7 +71,7 @@ export class OrganizationsRepository {
     limit: number,
     after?: Keyset,
   ): Promise<Array<OrganizationRow & { sort_key: string }>> {
-    return this.dataSource.query(
+    return this.database.query(
       `SELECT ${COLUMNS}, lower(name) AS sort_key FROM organization
         WHERE ($1::text IS NULL OR type = $1)
           AND ($2::text IS NULL OR name ILIKE '%' || $2 || '%')

@@ -51,7 +51,7 @@ export class OrganizationsService {
     const scope = organizationScope(context.principal);
     if (scope !== null && scope !== id) throw Problem.notFound('Organization');
     return this.transactions.run(context, async (tx) => {
-      const current = await this.organizations.findById(id, tx.manager, true);
+      const current = await this.organizations.findById(id, tx, true);
       if (!current) throw Problem.notFound('Organization');
       if (ifMatch !== undefined) checkIfMatch(ifMatch, current.version);
       const next: OrganizationRow = {

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { SqlParams } from '../common/sql';
 import { AppConfig } from '../config/app-config';
+import { Database } from '../database/sql/database';
 import type { ShipmentFilterDto } from '../shipments/dto/list-shipments-query.dto';
-import { shipmentFilterConditions, visibleTo } from '../shipments/shipments.repository';
+import { shipmentFilterConditions } from '../shipments/shipment-filters';
+import { visibleTo } from '../shipments/shipment-scope';
 import type { ReportGrouping } from './dto/summary-report-query.dto';
 import type { SummaryRowDto } from './dto/summary-report.dto';
 
@@ -24,7 +25,7 @@ const GROUPINGS: Record<ReportGrouping, { key: string; label: string }> = {
 @Injectable()
 export class ReportsRepository {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly database: Database,
     private readonly config: AppConfig,
   ) {}
 
@@ -43,11 +44,11 @@ export class ReportsRepository {
     const { key, label } = GROUPINGS[groupBy];
     // The server cancels a report that runs past REPORT_TIMEOUT_MS (statement_timeout, 57014: a 503);
     // the client-side query timeout alone would leave it running after the request had given up.
-    return this.dataSource.transaction(async (manager) => {
-      await manager.query(`SELECT set_config('statement_timeout', $1, true)`, [
+    return this.database.transaction(async (tx) => {
+      await tx.query(`SELECT set_config('statement_timeout', $1, true)`, [
         String(this.config.REPORT_TIMEOUT_MS),
       ]);
-      return manager.query(
+      return tx.query<SummaryRowDto>(
         `WITH line AS MATERIALIZED (
          SELECT ${key} AS key, ${label} AS label, s.id AS shipment_id,
                 i.quantity, i.unit, i.unit_value, rtrim(i.currency) AS currency

@@ -17,6 +17,8 @@ import {
 } from './shipment-lifecycle';
 import { organizationScope } from './shipment-scope';
 import type { EventView } from './shipment.views';
+import { ShipmentEventsRepository } from './shipment-events.repository';
+import { ShipmentItemsRepository } from './shipment-items.repository';
 import { ShipmentsRepository } from './shipments.repository';
 
 /** Field staff's clocks drift; an event a little "in the future" is a clock, not a prophecy. */
@@ -32,6 +34,8 @@ export class ShipmentEventsService {
   constructor(
     private readonly transactions: LedgerTransactions,
     private readonly shipments: ShipmentsRepository,
+    private readonly items: ShipmentItemsRepository,
+    private readonly events: ShipmentEventsRepository,
   ) {}
 
   /**
@@ -58,7 +62,7 @@ export class ShipmentEventsService {
       // Read the clock only now that the row is locked: events that queued ahead of this one have
       // committed, so a defaulted occurredAt (and recordedAt) never falls before theirs.
       const now = new Date();
-      const previous = await this.shipments.latestEffectiveEvent(tx, shipment.id);
+      const previous = await this.events.latestEffective(tx, shipment.id);
       // A defaulted occurredAt never lands before the previous event, even one dated a little ahead
       // (within the clock-skew allowance) by a fast clock in the field.
       const occurredAt = input.occurredAt
@@ -77,7 +81,7 @@ export class ShipmentEventsService {
           quantityReceived: line.quantityReceived,
           quantityDamaged: line.quantityDamaged ?? '0',
         }));
-        const outcome = applyReceipt(await this.shipments.lineBalances(tx, shipment.id), lines);
+        const outcome = applyReceipt(await this.items.lineBalances(tx, shipment.id), lines);
         if (!outcome.ok) {
           throw outcome.status === 400
             ? Problem.validation(outcome.errors)
@@ -90,11 +94,11 @@ export class ShipmentEventsService {
             open.map((lineNo) => ({ path: 'receipt.lines', message: `line ${lineNo} is not fully accounted for` })),
           );
         }
-        await this.shipments.saveLineBalances(tx, outcome.balances);
+        await this.items.saveLineBalances(tx, outcome.balances);
         receipt = { receivedBy: input.receipt.receivedBy, lines };
       }
 
-      const event = await this.shipments.insertEvent(tx, {
+      const event = await this.events.insert(tx, {
         id: randomUUID(),
         shipmentId: shipment.id,
         type,
@@ -130,21 +134,21 @@ export class ShipmentEventsService {
     return this.transactions.run(context, async (tx) => {
       const shipment = await this.shipments.lock(tx, idOrReference, organizationScope(context.principal));
       if (!shipment) throw Problem.notFound('Shipment');
-      const target = await this.shipments.findEvent(tx, shipment.id, eventId);
+      const target = await this.events.find(tx, shipment.id, eventId);
       if (!target) throw Problem.notFound('Event');
       if (target.type === 'void') throw Problem.conflict('A void event cannot itself be voided.', 'not-voidable');
       if (target.voidedAt) throw Problem.conflict('This event is already voided.', 'not-voidable');
-      const latest = await this.shipments.latestEffectiveEvent(tx, shipment.id);
+      const latest = await this.events.latestEffective(tx, shipment.id);
       if (latest?.id !== target.id) {
         throw Problem.conflict('Only the latest status event can be voided; void the later ones first.', 'not-voidable');
       }
       const now = new Date().toISOString();
       if (target.receipt) {
         const taken = (target.receipt as { lines: ReceiptLine[] }).lines;
-        await this.shipments.saveLineBalances(tx, revertReceipt(await this.shipments.lineBalances(tx, shipment.id), taken));
+        await this.items.saveLineBalances(tx, revertReceipt(await this.items.lineBalances(tx, shipment.id), taken));
       }
-      const voidedEvent = await this.shipments.markVoided(tx, target.id, now, reason);
-      const correction = await this.shipments.insertEvent(tx, {
+      const voidedEvent = await this.events.markVoided(tx, target.id, now, reason);
+      const correction = await this.events.insert(tx, {
         id: randomUUID(),
         shipmentId: shipment.id,
         type: 'void',
@@ -178,7 +182,7 @@ export class ShipmentEventsService {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const after = query.cursor ? Number(decodeCursor(query.cursor, `events:${shipmentId}`).value) : 0;
     if (!Number.isSafeInteger(after)) throw Problem.field('cursor', 'is not a cursor this list gave out');
-    const rows = await this.shipments.timeline(shipmentId, limit + 1, after);
+    const rows = await this.events.timeline(shipmentId, limit + 1, after);
     return toPage(rows, limit, `events:${shipmentId}`, (row) => ({ value: String(row.position), id: row.event.id }), (row) => row.event);
   }
 }

@@ -20,6 +20,3 @@ export const TRANSPORT_MODES = ['air', 'sea', 'road', 'rail', 'multimodal'] as c
 export const PRIORITIES = ['urgent', 'standard', 'low'] as const;
 export const MAX_ITEMS = 1000;
 export const MAX_PARTNERS = 20;
-
-/** References of this form are handed out by the ledger and cannot be chosen by clients. */
-export const GENERATED_REFERENCE = /^SHP-\d{4}-\d{6,}$/;

@@ -11,9 +11,9 @@ import type { CreateShipmentDto } from './dto/create-shipment.dto';
 import type { ListShipmentsQueryDto } from './dto/list-shipments-query.dto';
 import type { UpdateShipmentDto } from './dto/update-shipment.dto';
 import { partyErrors } from './shipment-parties';
-import { organizationScope } from './shipment-scope';
+import { GENERATED_REFERENCE } from './shipment-reference';
+import { involvesOrganization, organizationScope } from './shipment-scope';
 import { computeTotals } from './shipment-totals';
-import { GENERATED_REFERENCE } from './shipment-vocabulary';
 import { toShipmentView } from './shipment.mapper';
 import type { ShipmentSummaryView, ShipmentView } from './shipment.views';
 import { ShipmentRecord, ShipmentsRepository } from './shipments.repository';
@@ -96,15 +96,14 @@ export class ShipmentsService {
 
   /** A coordinator confined to an organization records only shipments that involve it. */
   private checkScope(context: RequestContext, record: ShipmentRecord): void {
-    const scope = context.principal.role === 'coordinator' ? context.principal.organizationId : null;
-    if (scope && ![record.donorId, record.recipientId, ...record.partnerIds].includes(scope)) {
+    if (!involvesOrganization(organizationScope(context.principal), record)) {
       throw Problem.forbidden('Your token records only shipments in which its organization is donor, recipient or partner.');
     }
   }
 
   /** Donor, recipient and partners: distinct, and registered organizations (422 otherwise). */
   private async checkParties(tx: LedgerTransaction, record: ShipmentRecord): Promise<void> {
-    const known = await this.organizations.names(tx, [record.donorId, record.recipientId, ...record.partnerIds]);
+    const known = await this.organizations.names([record.donorId, record.recipientId, ...record.partnerIds], tx);
     const errors = partyErrors(record, new Set(known.keys()));
     if (errors.length) throw Problem.unprocessable(errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
   }

@@ -1,4 +1,4 @@
-import type { Change } from '../audit/audit-recorder';
+import type { Change } from '../database/ledger-transaction';
 
 export const WEBHOOK_EVENTS = ['shipment.created', 'shipment.status_changed', 'shipment.updated'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];

@@ -1,7 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { Change } from '../audit/audit-recorder';
-import { ChangeListener, LedgerTransaction, LedgerTransactions } from '../database/ledger-transaction';
+import { Change, ChangeListener, LedgerTransaction, LedgerTransactions } from '../database/ledger-transaction';
 import { toShipmentView } from '../shipments/shipment.mapper';
 import type { ShipmentView } from '../shipments/shipment.views';
 import { ShipmentsRepository } from '../shipments/shipments.repository';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { LedgerTransaction } from '../database/ledger-transaction';
+import { Database } from '../database/sql/database';
 import type { WebhookDeliveryDto } from './dto/webhook.dto';
 
 export interface WebhookRow {
@@ -28,24 +28,12 @@ export interface ClaimedDelivery {
 const COLUMNS = 'id, url, events, active, organization_id, created_at, updated_at, secret_rotated_at';
 const utc = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
-/** TypeORM answers UPDATE … RETURNING with [rows, affected] and SELECT with rows. */
-function rowsOf<Row>(result: unknown): Row[] {
-  if (
-    Array.isArray(result) &&
-    result.length === 2 &&
-    Array.isArray(result[0]) &&
-    typeof result[1] === 'number'
-  )
-    return result[0] as Row[];
-  return result as Row[];
-}
-
 /** Visible to a caller confined to `scope` (null: every subscription). */
 const inScope = (param: string) => `(${param}::uuid IS NULL OR organization_id = ${param}::uuid)`;
 
 @Injectable()
 export class WebhooksRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly database: Database) {}
 
   async insert(
     tx: LedgerTransaction,
@@ -68,7 +56,7 @@ export class WebhooksRepository {
   }
 
   async find(id: string, scope: string | null): Promise<WebhookRow | undefined> {
-    const [row] = await this.dataSource.query<WebhookRow[]>(
+    const [row] = await this.database.query<WebhookRow>(
       `SELECT ${COLUMNS} FROM webhook_subscription WHERE id = $1 AND ${inScope('$2')}`,
       [id, scope],
     );
@@ -115,7 +103,7 @@ export class WebhooksRepository {
     limit: number,
     after?: { value: string; id: string },
   ): Promise<Array<WebhookRow & { cursor_value: string }>> {
-    return this.dataSource.query(
+    return this.database.query(
       `SELECT ${COLUMNS}, ${utc('created_at')} AS cursor_value FROM webhook_subscription
         WHERE ${inScope('$2')} AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
         ORDER BY created_at DESC, id DESC LIMIT $1`,
@@ -129,7 +117,7 @@ export class WebhooksRepository {
     limit: number,
     after?: { value: string; id: string },
   ): Promise<Array<{ delivery: WebhookDeliveryDto; cursor_value: string }>> {
-    return this.dataSource.query(
+    return this.database.query(
       `SELECT json_build_object(
                 'id', d.id, 'eventId', d.event_id, 'eventType', d.event_type, 'status', d.status,
                 'attemptCount', d.attempts,
@@ -202,7 +190,7 @@ export class WebhooksRepository {
    * the delivery due again, so it is sent again rather than lost.
    */
   async claim(limit: number, leaseId: string, leaseMs: number): Promise<ClaimedDelivery[]> {
-    const result: unknown = await this.dataSource.query(
+    return this.database.query<ClaimedDelivery>(
       `WITH due AS (
          SELECT d.id FROM webhook_delivery d
           WHERE d.status = 'pending' AND d.next_attempt_at <= now()
@@ -217,7 +205,6 @@ export class WebhooksRepository {
        RETURNING d.id, d.event_type, d.payload, d.attempts, d.created_at, s.url, s.secret`,
       [limit, leaseId, leaseMs],
     );
-    return rowsOf<ClaimedDelivery>(result);
   }
 
   /** Logs one attempt and settles the delivery, if this worker still holds its lease. */
@@ -227,8 +214,8 @@ export class WebhooksRepository {
     attempt: { attemptedAt: Date; statusCode: number | null; latencyMs: number; error: string | null },
     outcome: { status: 'pending' | 'delivered' | 'failed'; nextAttemptAt: Date | null },
   ): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
-      const updated: unknown = await manager.query(
+    return this.database.transaction(async (tx) => {
+      const [row] = await tx.query<{ attempts: number }>(
         `UPDATE webhook_delivery
             SET attempts = attempts + 1, status = $3, next_attempt_at = $4, lease_id = NULL, locked_until = NULL,
                 completed_at = CASE WHEN $3 = 'pending' THEN NULL ELSE now() END
@@ -236,9 +223,8 @@ export class WebhooksRepository {
         RETURNING attempts`,
         [deliveryId, leaseId, outcome.status, outcome.nextAttemptAt?.toISOString() ?? null],
       );
-      const [row] = rowsOf<{ attempts: number }>(updated);
       if (!row) return false;
-      await manager.query(
+      await tx.query(
         `INSERT INTO webhook_attempt (delivery_id, attempt, attempted_at, status_code, latency_ms, error, next_attempt_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)`,
         [
@@ -257,7 +243,7 @@ export class WebhooksRepository {
 
   /** Hands a delivery back without an attempt (the service is stopping): due again at once. */
   async release(deliveryId: string, leaseId: string): Promise<void> {
-    await this.dataSource.query(
+    await this.database.query(
       `UPDATE webhook_delivery SET lease_id = NULL, locked_until = NULL, next_attempt_at = now() WHERE id = $1 AND lease_id = $2`,
       [deliveryId, leaseId],
     );

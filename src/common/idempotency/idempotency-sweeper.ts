@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
+import { Database } from '../../database/sql/database';
 
 /** Held for the sweep's transaction, so that of several instances one sweeps at a time and the others skip. */
 const SWEEP_LOCK = 0x1de4_7e4c;
@@ -19,7 +19,7 @@ export class IdempotencySweeper implements OnApplicationBootstrap, OnModuleDestr
   private running?: Promise<void>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly database: Database,
     private readonly config: AppConfig,
   ) {}
 
@@ -45,12 +45,12 @@ export class IdempotencySweeper implements OnApplicationBootstrap, OnModuleDestr
   async sweep(): Promise<number> {
     let deleted = 0;
     for (;;) {
-      const batch = await this.dataSource.transaction(async (manager) => {
-        const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [
+      const batch = await this.database.transaction(async (tx) => {
+        const [{ locked }] = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [
           SWEEP_LOCK,
         ]);
         if (!locked) return 0;
-        const rows: unknown[] = await manager.query(
+        const rows = await tx.query(
           `DELETE FROM idempotency_record WHERE ctid = ANY(ARRAY(
              SELECT ctid FROM idempotency_record WHERE created_at <= now() - interval '24 hours' LIMIT ${BATCH}))
            RETURNING 1`,

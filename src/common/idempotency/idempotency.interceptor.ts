@@ -2,7 +2,7 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, Observable } from 'rxjs';
-import { DataSource, EntityManager } from 'typeorm';
+import { Database } from '../../database/sql/database';
 import { Problem } from '../problem';
 import type { LedgerRequestState } from '../request-context';
 
@@ -24,7 +24,7 @@ export const ShownOnce = (...fields: string[]) => SetMetadata(SHOWN_ONCE_KEY, fi
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly database: Database) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<FastifyRequest & LedgerRequestState>();
@@ -55,30 +55,30 @@ export class IdempotencyInterceptor implements NestInterceptor {
       .digest();
     const lockId = createHash('sha256').update(`${tokenId}\n${key}`).digest().readBigInt64BE(0).toString();
 
-    return this.dataSource.transaction(async (manager: EntityManager) => {
-      const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1::bigint) AS locked', [lockId]);
+    return this.database.transaction(async (tx) => {
+      const [{ locked }] = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1::bigint) AS locked', [lockId]);
       if (!locked) {
         throw Problem.conflict('A request with this Idempotency-Key is still being processed; retry later.', 'idempotency-in-progress');
       }
-      const [stored] = await manager.query(
+      const [stored] = await tx.query<{ request_hash: Buffer; status_code: number; response_body: unknown }>(
         `SELECT request_hash, status_code, response_body FROM idempotency_record
           WHERE token_id = $1 AND key = $2 AND created_at > now() - interval '24 hours'`,
         [tokenId, key],
       );
       if (stored) {
-        if (!(stored.request_hash as Buffer).equals(requestHash)) {
+        if (!stored.request_hash.equals(requestHash)) {
           throw Problem.unprocessable('This Idempotency-Key was already used with a different request.');
         }
         void reply.status(stored.status_code).header('idempotent-replayed', 'true');
         return stored.response_body;
       }
-      request.ledgerTransaction = manager;
+      request.ledgerTransaction = tx;
       const body = await lastValueFrom(next.handle(), { defaultValue: null });
       const storable =
         shownOnce.length && body && typeof body === 'object'
           ? Object.fromEntries(Object.entries(body).filter(([field]) => !shownOnce.includes(field)))
           : body;
-      await manager.query(
+      await tx.query(
         `INSERT INTO idempotency_record (token_id, key, request_hash, status_code, response_body, created_at)
          VALUES ($1, $2, $3, $4, $5, now())
          ON CONFLICT (token_id, key) DO UPDATE

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import QueryStream from 'pg-query-stream';
-import { DataSource } from 'typeorm';
 import { isoTimestamp, SqlParams } from '../../common/sql';
-import { openLongRead } from '../../database/long-read';
+import { Database } from '../../database/sql/database';
 import type { ShipmentFilterDto } from '../../shipments/dto/list-shipments-query.dto';
-import { shipmentFilterConditions, visibleTo } from '../../shipments/shipments.repository';
+import { shipmentFilterConditions } from '../../shipments/shipment-filters';
+import { visibleTo } from '../../shipments/shipment-scope';
 
 /** Shipments per fetch from the cursor: each row carries all its lines. */
 export const IATI_BATCH = 100;
@@ -73,12 +73,12 @@ export interface IatiCursor {
 
 @Injectable()
 export class IatiActivitiesRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly database: Database) {}
 
-  /** The shipments from a server-side cursor, IATI_BATCH at a time, as the client reads (see openLongRead). */
+  /** The shipments from a server-side cursor, IATI_BATCH at a time, as the client reads (see Database.longRead). */
   async open(filter: ShipmentFilterDto, scope: string | null): Promise<IatiCursor> {
     const { sql, values } = iatiActivitiesQuery(filter, scope);
-    const read = await openLongRead(this.dataSource, sql, values, IATI_BATCH);
+    const read = await this.database.longRead(sql, values, IATI_BATCH);
     return { rows: read.rows, release: (failed) => void read.close(failed) };
   }
 }

@@ -1,7 +1,5 @@
 import type { PoolClient } from 'pg';
 import QueryStream from 'pg-query-stream';
-import type { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
 /**
  * The per-query timeout for a cursor whose length the data or its reader sets, not a stall: an export read
@@ -28,20 +26,11 @@ export interface LongRead {
 
 /**
  * A statement read from a cursor exempt from both query timeouts: the client's (longReadCursor) and the
- * server's, on a pool connection of its own in a read-only transaction whose statement_timeout is off
- * (the service's connections otherwise carry DATABASE_QUERY_TIMEOUT_MS; SET LOCAL reverts at COMMIT, so
- * the connection goes back to the pool as it came). pg's pool destroys a client released with an error
- * instead of reusing it: a cursor cut short may leave it mid-protocol.
- */
-export async function openLongRead(dataSource: DataSource, sql: string, values: unknown[], batchSize: number): Promise<LongRead> {
-  const driver = dataSource.driver as PostgresDriver;
-  const [client, release] = (await driver.obtainMasterConnection()) as [PoolClient, (error?: unknown) => void];
-  return openLongReadOn(client, release, sql, values, batchSize);
-}
-
-/**
- * The same on a connection the caller checked out, `release` returning it (with an error: discarding it).
- * The benchmark's raw twin reads the manifest this way, with the service's own settings.
+ * server's, on a connection of its own (`client`, checked out by the caller, `release` returning it) in a
+ * read-only transaction whose statement_timeout is off (the service's connections otherwise carry
+ * DATABASE_QUERY_TIMEOUT_MS; SET LOCAL reverts at COMMIT, so the connection goes back to the pool as it
+ * came). pg's pool destroys a client released with an error instead of reusing it: a cursor cut short
+ * may leave it mid-protocol. The benchmark's raw twin reads the manifest this way too.
  */
 export async function openLongReadOn(
   client: PoolClient,
