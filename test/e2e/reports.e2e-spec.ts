@@ -410,7 +410,7 @@ describe('summary report', () => {
     expect((await api.get('/reports/summary?groupBy=category')).status).toBe(200);
   });
 
-  it('is documented in /docs-json, with the export as text/csv', async () => {
+  it('is documented in /docs-json, with the export as text/csv (or IATI XML)', async () => {
     const document = (await api.get('/docs-json')).body;
     const summary = document.paths['/api/v1/reports/summary'].get;
     const parameters = summary.parameters.map((parameter: { name: string }) => parameter.name);
@@ -419,7 +419,7 @@ describe('summary report', () => {
     );
     expect(summary.responses['200'].content['application/json'].schema).toBeDefined();
     const exportRoute = document.paths['/api/v1/shipments/export'].get;
-    expect(Object.keys(exportRoute.responses['200'].content)).toEqual(['text/csv']);
+    expect(Object.keys(exportRoute.responses['200'].content)).toEqual(['text/csv', 'application/xml']);
     expect(exportRoute.parameters.map((parameter: { name: string }) => parameter.name)).toEqual(
       expect.arrayContaining(['format', 'status', 'q']),
     );
