@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { Database } from '../database/sql/database';
 import type { SqlRunner } from '../database/sql/sql-runner';
 import { AuditLogRepository, subtreeKey } from './audit-log.repository';
@@ -25,7 +25,7 @@ export class LogInconsistentError extends Error {}
  * transaction rolls back and another picks the same entries up: nothing lost, nothing doubled.
  */
 @Injectable()
-export class AuditIntegrator implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AuditIntegrator implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('AuditIntegrator');
   private stopped = false;
   private loop?: Promise<void>;
@@ -41,7 +41,7 @@ export class AuditIntegrator implements OnApplicationBootstrap, OnApplicationShu
     this.loop = this.run();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     await this.loop;
   }

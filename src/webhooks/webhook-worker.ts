@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { nextAttemptAt } from './webhook-retry';
@@ -18,7 +18,7 @@ const LEASE_TIMEOUTS = 6;
  * and the delivery is sent again (at least once; receivers deduplicate on the event `id`).
  */
 @Injectable()
-export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('WebhookWorker');
   private readonly leaseId = randomUUID();
   private readonly inFlight = new Set<Promise<void>>();
@@ -36,7 +36,7 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
     this.loop = this.run();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     this.wake?.();
     this.abort.abort();

@@ -26,19 +26,33 @@ export async function addCheckpoint(
   const body = `old ${oldSize}\n${proof.map((hash) => `${hash.toString('base64')}\n`).join('')}\n${note}`;
   let response: Response;
   let text: string;
+  // One controller with its own timer, not AbortSignal.any([cancel, AbortSignal.timeout()]): on Node 20 the
+  // combined signal can be collected while fetch waits, and a witness that never answers then hangs the
+  // submission loop for good (seen in the silent-witness test).
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  const onCancel = () => controller.abort();
+  cancel?.addEventListener('abort', onCancel, { once: true });
+  if (cancel?.aborted) controller.abort();
   try {
     response = await fetch(`${witness.submissionPrefix}/add-checkpoint`, {
       method: 'POST',
       headers: { 'content-type': 'text/plain; charset=utf-8' },
       body,
-      signal: cancel ? AbortSignal.any([cancel, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
+      signal: controller.signal,
       redirect: 'error',
     });
     text = await response.text();
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code;
-    const name = (error as Error).name;
-    throw new WitnessError(name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `request failed: ${cause ?? (error as Error).message}`);
+    throw new WitnessError(timedOut ? `no answer within ${timeoutMs} ms` : `request failed: ${cause ?? (error as Error).message}`);
+  } finally {
+    clearTimeout(timer);
+    cancel?.removeEventListener('abort', onCancel);
   }
   if (response.status === 409) {
     const size = /^(0|[1-9][0-9]*)\n$/.exec(text);

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
 import { auditWitnessLag } from '../../metrics/metrics';
@@ -26,7 +26,7 @@ const MAX_RETRY_MS = 5 * 60_000;
  * gets the latest checkpoint with `old 0`, and answers 409 with its size if it has seen the log before.
  */
 @Injectable()
-export class WitnessSubmitter implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WitnessSubmitter implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('WitnessSubmitter');
   private readonly witnesses: ConfiguredWitness[];
   private readonly timeoutMs: number;
@@ -57,7 +57,12 @@ export class WitnessSubmitter implements OnApplicationBootstrap, OnApplicationSh
     this.loops = this.witnesses.map((witness) => this.run(witness));
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Before any module's shutdown hook: the loops give their leases back through the database pool, which
+   * Database closes in its own onApplicationShutdown. A lease left held would keep every instance from that
+   * witness until it ran out.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     this.stopping.abort();
     this.checkpointSigned();
