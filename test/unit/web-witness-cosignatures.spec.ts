@@ -4,9 +4,15 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { cosign, cosignerKeyId, cosignerVerifierKey } from '../../src/audit/merkle/cosignature';
-import { formatCheckpointBody, keyIdFor, signNote, verifierKeyString } from '../../src/audit/merkle/checkpoint-note';
+import {
+  formatCheckpointBody,
+  keyIdFor,
+  signNote,
+  verifierKeyString,
+} from '../../src/audit/merkle/checkpoint-note';
 import { openCheckpoint, parseVerifierKey } from '../../web/src/audit/signed-checkpoint';
 import { parseWitnessKey, readCosignatures, type WitnessKey } from '../../web/src/audit/witness-cosignatures';
+import { verifyTrail, type TrailSources } from '../../web/src/audit/trail-verification';
 
 const ORIGIN = 'aidtrail.test/audit';
 const WITNESS = 'witness.test';
@@ -52,7 +58,8 @@ describe('browser verification: witness cosignatures from the service', () => {
     const genuine = cosign(body, WITNESS, witness.privateKey, TIME);
     const forged = cosign(body, WITNESS, impostor.privateKey, TIME);
     // Keep the genuine key id so the line claims the listed key; the signature is the impostor's.
-    const keyIdOf = (line: string): Buffer => Buffer.from(line.slice(line.lastIndexOf(' ') + 1), 'base64').subarray(0, 4);
+    const keyIdOf = (line: string): Buffer =>
+      Buffer.from(line.slice(line.lastIndexOf(' ') + 1), 'base64').subarray(0, 4);
     const blob = Buffer.from(forged.slice(forged.lastIndexOf(' ') + 1), 'base64');
     keyIdOf(genuine).copy(blob, 0);
     const line = `${forged.slice(0, forged.lastIndexOf(' ') + 1)}${blob.toString('base64')}`;
@@ -62,7 +69,9 @@ describe('browser verification: witness cosignatures from the service', () => {
 
   it('does not verify a cosignature against a key listed for another witness', async () => {
     const other = generateKeyPairSync('ed25519');
-    const found = await readCosignatures(cosignedNote(), ORIGIN, logKeyId, [await witnessKey(other.publicKey)]);
+    const found = await readCosignatures(cosignedNote(), ORIGIN, logKeyId, [
+      await witnessKey(other.publicKey),
+    ]);
     expect(found).toMatchObject([{ name: WITNESS, timestamp: TIME, status: 'unknown' }]);
   });
 
@@ -85,5 +94,63 @@ describe('browser verification: witness cosignatures from the service', () => {
     const vkey = cosignerVerifierKey(WITNESS, witness.publicKey);
     await expect(parseWitnessKey(vkey.replace(/\+[0-9a-f]{8}\+/, '+00000000+'))).resolves.toBeUndefined();
     await expect(parseWitnessKey(verifierKeyString(WITNESS, witness.publicKey))).resolves.toBeUndefined();
+  });
+});
+
+describe('browser verification: the trail verdict carries the cosignatures', () => {
+  function sources(
+    note: string,
+    witnesses?: () => Promise<{ name: string; verifierKey: string }[]>,
+  ): TrailSources {
+    return {
+      publicKey: async () => ({ verifierKey: verifierKeyString(ORIGIN, log.publicKey) }),
+      checkpoint: async () => ({
+        origin: ORIGIN,
+        treeSize: 7,
+        rootHash: Buffer.alloc(32, 7).toString('base64'),
+        timestamp: new Date(TIME * 1000).toISOString(),
+        note,
+      }),
+      inclusion: async () => {
+        throw new Error('no entries to prove');
+      },
+      witnesses,
+    };
+  }
+  const listed = async () => [
+    { name: WITNESS, verifierKey: cosignerVerifierKey(WITNESS, witness.publicKey) },
+  ];
+
+  it('verifies the log’s checkpoint and each listed witness’s cosignature', async () => {
+    const verdict = await verifyTrail([], sources(cosignedNote(), listed));
+    expect(verdict.state).toBe('verified');
+    expect(verdict.witnessCount).toBe(1);
+    expect(verdict.cosignatures).toMatchObject([{ name: WITNESS, timestamp: TIME, status: 'verified' }]);
+  });
+
+  it('names a witness whose cosignature fails, without failing the log’s signature', async () => {
+    const line = withTimestamp(cosign(body, WITNESS, witness.privateKey, TIME), TIME - 60);
+    const verdict = await verifyTrail([], sources(cosignedNote(line), listed));
+    expect(verdict.checkpointProblem).toBeUndefined();
+    expect(verdict.cosignatures).toMatchObject([{ name: WITNESS, status: 'failed' }]);
+  });
+
+  it('shows the cosignatures as not verified when the witness list cannot be fetched', async () => {
+    const verdict = await verifyTrail(
+      [],
+      sources(cosignedNote(), async () => {
+        throw new Error('503');
+      }),
+    );
+    expect(verdict.witnessCount).toBeUndefined();
+    expect(verdict.cosignatures).toMatchObject([{ name: WITNESS, status: 'unknown' }]);
+  });
+
+  it('reports no witnesses when none are configured', async () => {
+    const verdict = await verifyTrail(
+      [],
+      sources(signNote(body, ORIGIN, log.privateKey), async () => []),
+    );
+    expect(verdict).toMatchObject({ state: 'verified', witnessCount: 0, cosignatures: [] });
   });
 });

@@ -38,7 +38,8 @@ export async function parseWitnessKey(vkey: string): Promise<WitnessKey | undefi
   const name = vkey.slice(0, first);
   const idHex = vkey.slice(first + 1, second).toLowerCase();
   const typedKey = base64ToBytes(vkey.slice(second + 1));
-  if (!/^[0-9a-f]{8}$/.test(idHex) || typedKey?.length !== 33 || typedKey[0] !== COSIGNATURE_TYPE) return undefined;
+  if (!/^[0-9a-f]{8}$/.test(idHex) || typedKey?.length !== 33 || typedKey[0] !== COSIGNATURE_TYPE)
+    return undefined;
   const raw = typedKey.slice(1);
   const keyId = await witnessKeyId(name, raw);
   if (bytesToHex(keyId) !== idHex) return undefined;
@@ -93,7 +94,12 @@ export async function readCosignatures(
     const key = witnessKeys.find((k) => k.name === name && equalBytes(k.keyId, keyId));
     let status: WitnessCosignature['status'] = 'unknown';
     if (key) {
-      const valid = await crypto.subtle.verify({ name: 'Ed25519' }, key.publicKey, signature, cosignedMessage(text, timestamp));
+      const valid = await crypto.subtle.verify(
+        { name: 'Ed25519' },
+        key.publicKey,
+        signature,
+        cosignedMessage(text, timestamp),
+      );
       status = valid ? 'verified' : 'failed';
     }
     found.push({ name, keyIdHex: bytesToHex(keyId), timestamp, status });
