@@ -1,4 +1,6 @@
+import { generateKeyPairSync } from 'node:crypto';
 import type { Page } from '@playwright/test';
+import { cosign, cosignerVerifierKey } from '../../src/audit/merkle/cosignature';
 import type { Api } from '../support/http';
 import { createShipment, seedParties } from '../support/builders';
 import { createToken, expect, expectNoHorizontalScroll, signIn, test } from './fixtures';
@@ -54,7 +56,9 @@ test('an auditor sees the seed shipment’s trail verified by the browser itself
   await expect(badge).toContainText('Log size');
   await expect(badge).toContainText('Checkpoint signed');
   // The shipment screen's check kept the checkpoint; this one is checked against it.
-  await expect(badge).toContainText(/The log only grew since the checkpoint this browser saw before \(\d+ entries\)/);
+  await expect(badge).toContainText(
+    /The log only grew since the checkpoint this browser saw before \(\d+ entries\)/,
+  );
   // Every entry was checked: its proof fetched, its leaf hash recomputed here.
   expect(urls.filter((url) => url.includes('/api/v1/audit/proof/inclusion')).length).toBeGreaterThanOrEqual(
     ENTRIES,
@@ -121,6 +125,65 @@ test('the badge turns red and names the entry whose inclusion proof was altered 
   await expect(entry).toContainText(`#${seq}`);
   await expect(entry).toContainText('Customs inspection at Kars');
   await screenshot(page, 'trail-failed');
+});
+
+test('the badge shows each witness’s cosignature, verified in the browser; a forged one is named in red', async ({
+  page,
+  admin,
+}) => {
+  const seed = await recordSeedCase(admin, admin.as(await createToken(admin, 'coordinator')));
+  // Two witnesses cosign the log's real checkpoint with the service's own cosignature code; the second
+  // line's timestamp is then changed, so its signature no longer holds.
+  const good = generateKeyPairSync('ed25519');
+  const forged = generateKeyPairSync('ed25519');
+  const time = Math.floor(Date.now() / 1000);
+  await page.route('**/api/v1/audit/checkpoint**', async (route) => {
+    const response = await route.fetch();
+    const checkpoint = await response.json();
+    const text = (checkpoint.note as string).slice(0, (checkpoint.note as string).lastIndexOf('\n\n') + 1);
+    const line = cosign(text, 'forged.witness.test', forged.privateKey, time);
+    const blob = Buffer.from(line.slice(line.lastIndexOf(' ') + 1), 'base64');
+    blob.writeBigUInt64BE(BigInt(time - 3600), 4);
+    checkpoint.note += `${cosign(text, 'good.witness.test', good.privateKey, time)}\n`;
+    checkpoint.note += `${line.slice(0, line.lastIndexOf(' ') + 1)}${blob.toString('base64')}\n`;
+    await route.fulfill({ response, json: checkpoint });
+  });
+  await page.route('**/api/v1/audit/witnesses', (route) =>
+    route.fulfill({
+      json: {
+        data: [
+          {
+            name: 'good.witness.test',
+            verifierKey: cosignerVerifierKey('good.witness.test', good.publicKey),
+          },
+          {
+            name: 'forged.witness.test',
+            verifierKey: cosignerVerifierKey('forged.witness.test', forged.publicKey),
+          },
+        ].map((witness) => ({
+          ...witness,
+          keyId: witness.verifierKey.split('+')[1],
+          cosignedSize: null,
+          cosignedAt: null,
+          lag: null,
+          lastError: null,
+          lastErrorAt: null,
+        })),
+      },
+    }),
+  );
+  await signIn(page, await createToken(admin, 'auditor'));
+  await page.goto(`/shipments/${seed.id}/history`);
+
+  const witnesses = page.getByRole('region', { name: 'Witnesses' });
+  await expect(witnesses).toBeVisible({ timeout: 20_000 });
+  await expect(witnesses.locator('.trail-witness-verified')).toContainText('good.witness.test, cosigned');
+  await expect(witnesses.locator('.trail-witness-verified')).toContainText('verified in your browser');
+  await expect(witnesses.locator('.trail-witness-failed')).toContainText(
+    'The cosignature by forged.witness.test does NOT verify against its listed key.',
+  );
+  // The log's own signature still holds: the witnesses' lines do not fail the checkpoint.
+  await expect(page.locator('.entry-state-verified')).toHaveCount(ENTRIES);
 });
 
 test('an entry not yet sequenced shows as pending, and the badge turns green once it is', async ({

@@ -1,6 +1,7 @@
 /**
  * The trail verification's answers, fetched by this browser through the typed client: the log's key,
- * its latest checkpoint (with the consistency proof from a remembered size) and inclusion proofs.
+ * its latest checkpoint (with the consistency proof from a remembered size), inclusion proofs and the
+ * witnesses whose keys check the checkpoint's cosignatures.
  */
 import { api } from '../api/client';
 import { LogBehindError, type TrailSources } from './trail-verification';
@@ -31,5 +32,6 @@ export function apiTrailSources(signal: AbortSignal): TrailSources {
       answer(
         await api.GET('/api/v1/audit/proof/inclusion', { params: { query: { seq, treeSize } }, signal }),
       ),
+    witnesses: async () => answer(await api.GET('/api/v1/audit/witnesses', { signal })).data,
   };
 }

@@ -89,6 +89,7 @@ export function TrailBadge({
           </div>
         </dl>
       )}
+      {verdict.checkpoint && <WitnessCosignatures verdict={verdict} />}
       {verdict.consistency === 'first-seen' && <p className="muted">{t.trail.firstSeen}</p>}
       {verdict.consistency === 'consistent' && rememberedSize !== undefined && (
         <p className="muted">{t.trail.consistent(rememberedSize)}</p>
@@ -104,6 +105,48 @@ export function TrailBadge({
         )}
       </div>
     </div>
+  );
+}
+
+/** Each witness's cosignature of the checkpoint, with whether this browser could verify it. */
+function WitnessCosignatures({ verdict }: { verdict: TrailVerdict }) {
+  const cosignatures = verdict.cosignatures ?? [];
+  if (cosignatures.length === 0 && verdict.witnessCount === 0) {
+    return <p className="muted trail-witnesses">{t.trail.witnesses.none}</p>;
+  }
+  if (cosignatures.length === 0 && verdict.witnessCount === undefined) return null;
+  return (
+    <section className="trail-witnesses" aria-label={t.trail.witnesses.title}>
+      <p className="trail-witnesses-title">{t.trail.witnesses.title}</p>
+      <p className="muted">{t.trail.witnesses.intro}</p>
+      {verdict.witnessCount === undefined && <p className="muted">{t.trail.witnesses.listUnavailable}</p>}
+      {cosignatures.length === 0 ? (
+        <p className="muted">{t.trail.witnesses.noneCosigned}</p>
+      ) : (
+        <ul>
+          {cosignatures.map((cosignature) => (
+            <li
+              key={`${cosignature.name}+${cosignature.keyIdHex}+${cosignature.timestamp}`}
+              className={`trail-witness trail-witness-${cosignature.status}`}
+            >
+              <span aria-hidden="true">
+                {cosignature.status === 'verified' ? '✔ ' : cosignature.status === 'failed' ? '✖ ' : '? '}
+              </span>
+              {t.trail.witnesses.cosigned(
+                cosignature.name,
+                dateTime(new Date(cosignature.timestamp * 1000).toISOString()),
+              )}
+              {' — '}
+              {t.trail.witnesses.status[cosignature.status]}{' '}
+              <span className="muted hash">({t.trail.witnesses.keyId(cosignature.keyIdHex)})</span>
+              {cosignature.status === 'failed' && (
+                <p className="trail-badge-loud">{t.trail.witnesses.failed(cosignature.name)}</p>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }
 

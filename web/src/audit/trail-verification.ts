@@ -16,6 +16,12 @@ import {
   type SignedCheckpoint,
   type VerifierKey,
 } from './signed-checkpoint';
+import {
+  parseWitnessKey,
+  readCosignatures,
+  type WitnessCosignature,
+  type WitnessKey,
+} from './witness-cosignatures';
 
 export interface KeyAnswer {
   verifierKey: string;
@@ -37,6 +43,12 @@ export interface InclusionAnswer {
   path: string[];
 }
 
+/** A witness as `GET /audit/witnesses` lists it; only its verifier key is used. */
+export interface WitnessAnswer {
+  name: string;
+  verifierKey: string;
+}
+
 /** Thrown by a source when the log answers that it is smaller than the checkpoint held (HTTP 409). */
 export class LogBehindError extends Error {
   override name = 'LogBehindError';
@@ -47,6 +59,8 @@ export interface TrailSources {
   /** The latest checkpoint; with `since`, also the consistency proof from that size. */
   checkpoint(since?: number): Promise<CheckpointAnswer>;
   inclusion(seq: number, treeSize: number): Promise<InclusionAnswer>;
+  /** The witnesses configured for the log, whose keys check the checkpoint's cosignatures. */
+  witnesses?(): Promise<WitnessAnswer[]>;
 }
 
 /** A checkpoint this browser has verified before, kept to check that the log only grows. */
@@ -92,6 +106,13 @@ export interface TrailVerdict {
   /** The log's key differs from the one that signed the remembered checkpoint. */
   keyChanged: boolean;
   entries: EntryVerdict[];
+  /**
+   * The witnesses' cosignature lines of the checkpoint, each checked against its witness's listed key.
+   * They add to the log's signature and do not decide the state: the log's own signature does.
+   */
+  cosignatures?: WitnessCosignature[];
+  /** How many witnesses the service lists; undefined when the list could not be fetched. */
+  witnessCount?: number;
   /** What to remember next: the new checkpoint when it verified and is consistent, else the old one (evidence). */
   remember?: RememberedCheckpoint;
 }
@@ -152,6 +173,7 @@ export async function verifyTrail(
     return failed('fields-mismatch', keyChanged);
   }
 
+  const { cosignatures, witnessCount } = await checkCosignatures(answer.note, key, sources);
   const consistency = shrank ? 'shrank' : await checkConsistency(remembered, signed, answer.consistency);
   const verdicts = await Promise.all(entries.map((entry) => verifyEntry(entry, signed, sources)));
   const trusted = consistency === 'first-seen' || consistency === 'consistent';
@@ -167,6 +189,8 @@ export async function verifyTrail(
     consistency,
     keyChanged,
     entries: verdicts,
+    cosignatures,
+    witnessCount,
     remember: trusted
       ? {
           origin: signed.origin,
@@ -177,6 +201,25 @@ export async function verifyTrail(
         }
       : remembered,
   };
+}
+
+async function checkCosignatures(
+  note: string,
+  key: VerifierKey,
+  sources: TrailSources,
+): Promise<{ cosignatures: WitnessCosignature[]; witnessCount?: number }> {
+  let listed: WitnessAnswer[] | undefined;
+  try {
+    listed = await sources.witnesses?.();
+  } catch {
+    // Without the list the cosignatures are still shown, as not verified.
+    listed = undefined;
+  }
+  const keys = (await Promise.all((listed ?? []).map((w) => parseWitnessKey(w.verifierKey)))).filter(
+    (witnessKey): witnessKey is WitnessKey => witnessKey !== undefined,
+  );
+  const cosignatures = await readCosignatures(note, key.keyName, key.keyId, keys);
+  return { cosignatures, witnessCount: listed?.length };
 }
 
 async function checkConsistency(

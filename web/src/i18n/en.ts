@@ -292,6 +292,21 @@ export const en = {
     },
     keyChanged: 'The log is now signed with another key than the one that signed the checkpoint this browser saw before.',
     forget: 'Forget the checkpoint this browser kept',
+    witnesses: {
+      title: 'Witnesses',
+      intro: 'Independent witnesses cosign the log’s checkpoint: each states it saw this log only grow. Your browser checks each cosignature against the witness’s key as the service lists it.',
+      none: 'No witnesses configured.',
+      noneCosigned: 'No witness has cosigned this checkpoint yet.',
+      cosigned: (name: string, when: string) => `${name}, cosigned ${when}`,
+      keyId: (keyId: string) => `key id ${keyId}`,
+      status: {
+        verified: 'verified in your browser',
+        unknown: 'not verified: the service lists no key for this witness',
+        failed: 'NOT verified',
+      },
+      failed: (name: string) => `The cosignature by ${name} does NOT verify against its listed key.`,
+      listUnavailable: 'The list of witnesses could not be fetched: the cosignatures are shown as the service reports them, not verified.',
+    },
     checkpointProblems: {
       unavailable: 'The log’s key or checkpoint could not be fetched.',
       'key-malformed': 'The log’s public key is malformed.',
