@@ -262,37 +262,29 @@ export function ShipmentForm({ initial, organizations, submitLabel, busy, failur
             )}
           </Field>
         );
+        const lineChoice = <V extends string>(field: 'category' | 'unit', label: string, values: readonly V[], names: Record<V, string>) => (
+          <Field label={label} error={path(field)} required>
+            {(control) => (
+              <select {...control} value={line[field]} onChange={(event) => setLine(index, { [field]: event.target.value })}>
+                <option value="">{t.form.choose}</option>
+                {values.map((value) => (
+                  <option key={value} value={value}>
+                    {names[value]}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        );
         return (
           <fieldset key={line.key} className="line-editor-row">
             <legend>{e.lineHeading(index + 1)}</legend>
             {errors[`items[${index}]`] && <p className="field-error">{errors[`items[${index}]`]}</p>}
             <div className="grid">
               {lineInput('description', e.description, { required: true })}
-              <Field label={e.category} error={path('category')} required>
-                {(control) => (
-                  <select {...control} value={line.category} onChange={(event) => setLine(index, { category: event.target.value })}>
-                    <option value="">{t.form.choose}</option>
-                    {CATEGORIES.map((category) => (
-                      <option key={category} value={category}>
-                        {t.vocabulary.category[category]}
-                      </option>
-                    ))}
-                  </select>
-                )}
-              </Field>
+              {lineChoice('category', e.category, CATEGORIES, t.vocabulary.category)}
               {lineInput('quantity', e.quantity, { required: true, inputMode: 'decimal' })}
-              <Field label={e.unit} error={path('unit')} required>
-                {(control) => (
-                  <select {...control} value={line.unit} onChange={(event) => setLine(index, { unit: event.target.value })}>
-                    <option value="">{t.form.choose}</option>
-                    {UNITS.map((unit) => (
-                      <option key={unit} value={unit}>
-                        {t.vocabulary.unit[unit]}
-                      </option>
-                    ))}
-                  </select>
-                )}
-              </Field>
+              {lineChoice('unit', e.unit, UNITS, t.vocabulary.unit)}
               {lineInput('unitValue', e.unitValue, { inputMode: 'decimal' })}
               {lineInput('currency', e.currency, { hint: e.currencyHint })}
               {lineInput('batchNumber', e.batchNumber)}
